@@ -1,0 +1,23 @@
+package io.keyrelay.app;
+
+import io.keyrelay.config.Config;
+import io.keyrelay.config.ConfigException;
+
+/** Starts KeyRelay from environment variables; a bad value stops it with one line naming the variable. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("keyrelay: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        KeyRelay relay = KeyRelay.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "keyrelay-shutdown"));
+    }
+}

@@ -1,0 +1,158 @@
+package io.keyrelay.clients;
+
+import io.keyrelay.keys.ApiKeys;
+import io.keyrelay.keys.UsageLedger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Client keys: issued here, stored as hashes, checked on every proxy request from memory (no database on the
+ * request path), limited per minute, and counted in a {@link UsageLedger}.
+ */
+public final class ClientKeys {
+    private static final String PREFIX = "kr-";
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final ClientKeyStore store;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final MinuteWindowLimiter limiter;
+    private final UsageLedger usage = new UsageLedger();
+    private volatile Map<String, ClientKey> byHash = Map.of();
+
+    public ClientKeys(ClientKeyStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.limiter = new MinuteWindowLimiter(clock);
+    }
+
+    /** Loads the keys from the database; called at start and on every sync. */
+    public void reload() {
+        byHash = store.loadAll().stream().collect(Collectors.toUnmodifiableMap(ClientKey::keyHash, Function.identity()));
+    }
+
+    public Authentication authenticate(String presented) {
+        if (presented == null || presented.isBlank()) {
+            return new Authentication.Rejected("Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'");
+        }
+        ClientKey key = byHash.get(hash(presented.trim()));
+        if (key == null) {
+            return new Authentication.Rejected("Invalid API key");
+        }
+        if (!key.enabled()) {
+            return new Authentication.Rejected("This API key is disabled");
+        }
+        Duration wait = limiter.acquire(key.id(), key.rpmLimit());
+        if (!wait.isZero()) {
+            return new Authentication.Limited(wait);
+        }
+        return new Authentication.Accepted(key);
+    }
+
+    /** Counts a served request for the client key. */
+    public void recordRequest(String clientKeyId) {
+        usage.record(clientKeyId, 0, clock.instant());
+    }
+
+    public void recordTokens(String clientKeyId, long tokens) {
+        usage.addTokens(clientKeyId, tokens);
+    }
+
+    public UsageLedger usage() {
+        return usage;
+    }
+
+    public IssuedClientKey create(String name, int rpmLimit) {
+        String secret = newSecret();
+        ClientKey key = new ClientKey(newId(), name, hash(secret), ApiKeys.mask(secret), true, rpmLimit, 0, 0, null, clock.instant());
+        store.insert(key);
+        reload();
+        return new IssuedClientKey(key, secret);
+    }
+
+    public List<ClientKey> list() {
+        return store.loadAll();
+    }
+
+    public Optional<ClientKey> find(String id) {
+        return store.find(id);
+    }
+
+    public Optional<ClientKey> update(String id, Optional<Boolean> enabled, Optional<Integer> rpmLimit) {
+        Optional<ClientKey> current = store.find(id);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        ClientKey next = current.get();
+        if (enabled.isPresent()) {
+            next = next.withEnabled(enabled.get());
+        }
+        if (rpmLimit.isPresent()) {
+            next = next.withRpmLimit(rpmLimit.get());
+        }
+        if (!store.update(next)) {
+            return Optional.empty();
+        }
+        reload();
+        return store.find(id);
+    }
+
+    public boolean delete(String id) {
+        boolean deleted = store.delete(id);
+        if (deleted) {
+            limiter.forget(id);
+            reload();
+        }
+        return deleted;
+    }
+
+    /** Writes counted usage; on failure the counts stay for the next flush. */
+    public void flushUsage() {
+        var batch = usage.drain();
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            store.addUsage(batch);
+        } catch (RuntimeException e) {
+            usage.restore(batch);
+            throw e;
+        }
+    }
+
+    static String hash(String secret) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String newSecret() {
+        return PREFIX + randomChars(40);
+    }
+
+    private String newId() {
+        return "ck_" + randomChars(12);
+    }
+
+    private String randomChars(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package io.keyrelay.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * KeyRelay's whole configuration, read once at start from {@code KEYRELAY_*} environment variables.
+ * This is the only class that reads the environment; everything else receives typed values.
+ */
+public record Config(
+        Server server,
+        Upstream upstream,
+        Storage storage,
+        Pool pool,
+        Keywords keywords,
+        Admin admin) {
+
+    /** Listening socket and process-level settings. */
+    public record Server(String host, int port, int eventLoops, long maxBodyBytes, Duration shutdownGrace,
+                         String instanceId) {
+    }
+
+    /** Where requests go and how long we wait for them. */
+    public record Upstream(URI primaryMessages, URI primaryCompletions, URI failoverMessages,
+                           URI failoverCompletions, Duration connectTimeout, Duration firstByteTimeout,
+                           Duration streamIdleTimeout, int maxAttempts) {
+    }
+
+    /** MongoDB: an external URI, or the embedded server under {@code dataDir} when the URI is absent. */
+    public record Storage(Optional<String> mongodbUri, Path dataDir) {
+        public boolean embedded() {
+            return mongodbUri.isEmpty();
+        }
+    }
+
+    /** Key-pool timings. */
+    public record Pool(Duration syncInterval, Duration rateLimitCooldown, Duration exhaustedCooldown,
+                       Duration cooldownSweepInterval, Duration usedBackupRetention, Duration usageFlushInterval,
+                       Duration rotationLease) {
+    }
+
+    /** Words that, in an upstream error body, change how an error is classified (matched case-insensitively). */
+    public record Keywords(List<String> quota, List<String> permanentBlock) {
+    }
+
+    /** Admin API settings. */
+    public record Admin(Optional<String> token) {
+    }
+
+    public static final String PRIMARY_MESSAGES = "https://api.ohmygpt.com/v1/messages";
+    public static final String PRIMARY_COMPLETIONS = "https://api.ohmygpt.com/v1/chat/completions";
+    public static final String FAILOVER_MESSAGES = "https://c-z0-api-01.hash070.com/v1/messages";
+    /** The seed's value, without {@code /v1}; see the README. */
+    public static final String FAILOVER_COMPLETIONS = "https://c-z0-api-01.hash070.com/chat/completions";
+
+    public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
+    public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads and validates; throws {@link ConfigException} naming the first bad variable. */
+    public static Config from(Map<String, String> variables) {
+        Env env = new Env(variables);
+        int port = env.integer("KEYRELAY_PORT", 8080, 0, 65535);
+        Server server = new Server(
+                env.string("KEYRELAY_HOST", "0.0.0.0"),
+                port,
+                env.integer("KEYRELAY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
+                env.bytes("KEYRELAY_MAX_BODY_BYTES", 32L * 1024 * 1024),
+                env.duration("KEYRELAY_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
+                env.string("KEYRELAY_INSTANCE_ID", defaultInstanceId(port)));
+        Upstream upstream = new Upstream(
+                env.url("KEYRELAY_PRIMARY_MESSAGES_URL", PRIMARY_MESSAGES),
+                env.url("KEYRELAY_PRIMARY_COMPLETIONS_URL", PRIMARY_COMPLETIONS),
+                env.url("KEYRELAY_FAILOVER_MESSAGES_URL", FAILOVER_MESSAGES),
+                env.url("KEYRELAY_FAILOVER_COMPLETIONS_URL", FAILOVER_COMPLETIONS),
+                env.duration("KEYRELAY_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
+                env.duration("KEYRELAY_FIRST_BYTE_TIMEOUT", Duration.ofSeconds(300)),
+                env.duration("KEYRELAY_STREAM_IDLE_TIMEOUT", Duration.ofSeconds(120)),
+                env.integer("KEYRELAY_MAX_ATTEMPTS", 4, 1, 20));
+        Storage storage = new Storage(
+                Optional.ofNullable(env.optional("KEYRELAY_MONGODB_URI")).map(uri -> validMongoUri(uri)),
+                Path.of(env.string("KEYRELAY_DATA_DIR", "./data")));
+        Pool pool = new Pool(
+                env.duration("KEYRELAY_SYNC_INTERVAL", Duration.ofSeconds(5)),
+                env.duration("KEYRELAY_RATE_LIMIT_COOLDOWN", Duration.ofMinutes(2)),
+                env.duration("KEYRELAY_EXHAUSTED_COOLDOWN", Duration.ofHours(24)),
+                env.duration("KEYRELAY_COOLDOWN_SWEEP_INTERVAL", Duration.ofSeconds(30)),
+                env.duration("KEYRELAY_USED_BACKUP_RETENTION", Duration.ofHours(12)),
+                env.duration("KEYRELAY_USAGE_FLUSH_INTERVAL", Duration.ofSeconds(2)),
+                env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)));
+        Keywords keywords = new Keywords(
+                env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
+                env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
+        Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN")).map(t -> validToken(t)));
+        return new Config(server, upstream, storage, pool, keywords, admin);
+    }
+
+    private static String validMongoUri(String uri) {
+        if (!(uri.startsWith("mongodb://") || uri.startsWith("mongodb+srv://"))) {
+            throw Env.invalid("KEYRELAY_MONGODB_URI", uri.replaceAll("//[^@/]*@", "//***@"),
+                    "a mongodb:// or mongodb+srv:// connection string");
+        }
+        return uri;
+    }
+
+    private static String validToken(String token) {
+        if (token.length() < 16) {
+            throw new ConfigException("KEYRELAY_ADMIN_TOKEN is invalid: expected at least 16 characters");
+        }
+        return token;
+    }
+
+    private static String defaultInstanceId(int port) {
+        try {
+            return InetAddress.getLocalHost().getHostName() + ":" + port;
+        } catch (UnknownHostException e) {
+            return "keyrelay:" + port;
+        }
+    }
+}

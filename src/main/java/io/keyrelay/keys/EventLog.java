@@ -1,0 +1,14 @@
+package io.keyrelay.keys;
+
+import java.util.List;
+
+/** Where state changes are recorded for operators. */
+public interface EventLog {
+
+    void append(KeyEvent event);
+
+    /** Newest first; {@code keyId} null for every key. */
+    List<KeyEvent> page(String keyId, int offset, int limit);
+
+    long count(String keyId);
+}

@@ -1,0 +1,140 @@
+package io.keyrelay.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where upstream answers change keys (SPEC §3): MarkUsingFailover, MarkRateLimited, RotateKey and the
+ * cooldown sweep. The in-memory pool changes at once, so the next attempt already avoids the key; the database
+ * write, the event record and any rotation run on the {@link StateWriter}, never on the request path.
+ */
+public final class KeyLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(KeyLifecycle.class);
+
+    private final KeyPool pool;
+    private final KeyStore keys;
+    private final KeyRotation rotation;
+    private final EventLog events;
+    private final StateWriter writer;
+    private final FailurePolicy policy;
+    private final Clock clock;
+    private final String instance;
+    private final Duration defaultRateLimitCooldown;
+
+    public KeyLifecycle(KeyPool pool, KeyStore keys, KeyRotation rotation, EventLog events, StateWriter writer,
+                        Clock clock, String instance, Duration defaultRateLimitCooldown) {
+        this.pool = pool;
+        this.keys = keys;
+        this.rotation = rotation;
+        this.events = events;
+        this.writer = writer;
+        this.policy = new FailurePolicy();
+        this.clock = clock;
+        this.instance = instance;
+        this.defaultRateLimitCooldown = defaultRateLimitCooldown;
+    }
+
+    /**
+     * Applies what an upstream answer means for the key that was used.
+     *
+     * @param used       the key value the request picked (the compare-and-set guard: a key already changed by
+     *                   another request is left alone)
+     * @param retryAfter the upstream's Retry-After, if it sent one
+     */
+    public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter) {
+        FailureDecision decision = policy.decide(failure, used, clock.instant());
+        switch (decision.action()) {
+            case MARK_USING_FAILOVER -> markUsingFailover(used, EventReason.of(failure), upstreamStatus);
+            case MARK_RATE_LIMITED -> markRateLimited(used, retryAfter.orElse(defaultRateLimitCooldown), upstreamStatus);
+            case ROTATE -> rotate(used, EventReason.of(failure), upstreamStatus);
+            case NONE, COUNT_USAGE -> {
+            }
+        }
+        return decision;
+    }
+
+    /** MarkUsingFailover: the key goes to the failover endpoint, its cooldown cleared. */
+    public void markUsingFailover(PoolKey used, EventReason reason, Integer upstreamStatus) {
+        transition(used, KeyState.usingFailover(), reason, upstreamStatus);
+    }
+
+    /** MarkRateLimited: the key rests until the cooldown ends, then returns to the endpoint it was using. */
+    public void markRateLimited(PoolKey used, Duration cooldown, Integer upstreamStatus) {
+        Instant now = clock.instant();
+        KeyStatus resume = used.usesFailoverEndpoint(now) ? KeyStatus.USING_FAILOVER : KeyStatus.HEALTHY;
+        KeyState next = new KeyState(KeyStatus.RATE_LIMITED, now.plus(cooldown), resume,
+                "Rate limited by upstream; cooling down for " + cooldown.toSeconds() + " s");
+        transition(used, next, EventReason.RATE_LIMITED, upstreamStatus);
+    }
+
+    /** RotateKey: replace the key with one from the backup pool (or mark it exhausted when none is left). */
+    public void rotate(PoolKey used, EventReason reason, Integer upstreamStatus) {
+        if (!pool.beginRotation(used)) {
+            return; // another request on this instance is already acting on this key
+        }
+        log.info("key={} {} rotating ({}{})", used.id(), used.status(), reason.wireName(),
+                upstreamStatus == null ? "" : ", upstream " + upstreamStatus);
+        writer.submit("rotate " + used.id(), () -> {
+            RotationOutcome outcome = rotation.rotate(used.id(), reason, upstreamStatus);
+            if (outcome instanceof RotationOutcome.Rotated r) {
+                pool.completeRotation(used.id(), r.replacement());
+            } else if (outcome instanceof RotationOutcome.Exhausted e) {
+                pool.completeRotation(used.id(), null);
+                pool.put(e.exhaustedKey());
+            } else {
+                pool.adopt(used.id(), keys.find(used.id()));
+            }
+        });
+    }
+
+    /** Brings keys whose cooldown has ended back to the status they rest in (healthy or using_failover). */
+    public int sweepCooldowns() {
+        Instant now = clock.instant();
+        int recovered = 0;
+        for (PoolKey key : pool.all()) {
+            if (!key.status().servesRequests() && key.cooldownOver(now) && !pool.isRotating(key.id())) {
+                KeyState next = new KeyState(key.resumeStatus(), null, key.resumeStatus(), key.lastError());
+                if (transition(key, next, EventReason.COOLDOWN_ENDED, null)) {
+                    recovered++;
+                }
+            }
+        }
+        return recovered;
+    }
+
+    private boolean transition(PoolKey expected, KeyState next, EventReason reason, Integer upstreamStatus) {
+        Instant now = clock.instant();
+        PoolKey updated = expected.withState(next, now);
+        if (!pool.replace(expected, updated)) {
+            return false; // already changed by another request
+        }
+        log.info("key={} {} -> {} reason={}{}{}", expected.id(), expected.status(), next.status(), reason.wireName(),
+                upstreamStatus == null ? "" : " upstream=" + upstreamStatus,
+                next.cooldownUntil() == null ? "" : " cooldownUntil=" + next.cooldownUntil());
+        pool.holdForWrite(expected.id());
+        writer.submit(reason.wireName() + " " + expected.id(), () -> {
+            try {
+                if (keys.compareAndSetState(expected.id(), expected.status(), next, now)) {
+                    events.append(new KeyEvent(expected.id(), expected.status().wireName(), next.status().wireName(),
+                            reason.wireName(), upstreamStatus, next.lastError(), instance, now));
+                } else {
+                    // another instance changed the key first: adopt what the database says
+                    pool.releaseWrite(expected.id());
+                    pool.adopt(expected.id(), keys.find(expected.id()));
+                    return;
+                }
+            } catch (StoreUnavailableException e) {
+                throw e; // retried by the writer; the key stays held
+            } catch (RuntimeException e) {
+                pool.releaseWrite(expected.id());
+                throw e;
+            }
+            pool.releaseWrite(expected.id());
+        });
+        return true;
+    }
+}

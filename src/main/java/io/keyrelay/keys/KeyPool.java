@@ -1,0 +1,236 @@
+package io.keyrelay.keys;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The in-memory key pool that the request path reads. Picking a key never touches the database and costs O(1):
+ * the available keys are kept in a precomputed array that is rebuilt only when a key changes or a cooldown ends.
+ * Changes are compare-and-set on the key value a caller saw, so two requests failing on one key act once.
+ */
+public final class KeyPool {
+    private record Entry(PoolKey key, boolean rotating, long stamp) {
+    }
+
+    private record Selection(PoolKey[] available, Instant nextRecovery) {
+        static final Selection EMPTY = new Selection(new PoolKey[0], null);
+    }
+
+    private final Clock clock;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> pendingWrites = new ConcurrentHashMap<>();
+    private final AtomicLong stamps = new AtomicLong();
+    private final AtomicLong cursor = new AtomicLong();
+    private volatile Selection selection = Selection.EMPTY;
+
+    public KeyPool(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The next available key in round-robin order, preferring one that {@code avoid} does not reject; when every
+     * available key is rejected, the next one anyway (a retry may go to a key already tried). Empty when no key
+     * is available.
+     */
+    public Optional<PoolKey> pick(Predicate<PoolKey> avoid) {
+        Selection s = currentSelection();
+        PoolKey[] keys = s.available();
+        int n = keys.length;
+        if (n == 0) {
+            return Optional.empty();
+        }
+        long start = cursor.getAndIncrement();
+        PoolKey first = keys[(int) Math.floorMod(start, (long) n)];
+        if (!avoid.test(first)) {
+            return Optional.of(first);
+        }
+        for (int i = 1; i < n; i++) {
+            PoolKey candidate = keys[(int) Math.floorMod(start + i, (long) n)];
+            if (!avoid.test(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.of(first);
+    }
+
+    public Optional<PoolKey> pick() {
+        return pick(k -> false);
+    }
+
+    public Optional<PoolKey> get(String id) {
+        Entry e = entries.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.key());
+    }
+
+    public List<PoolKey> all() {
+        return entries.values().stream().map(Entry::key).sorted(Comparator.comparing(PoolKey::id)).toList();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public int availableCount() {
+        return currentSelection().available().length;
+    }
+
+    /** The earliest moment a cooling-down key becomes available again; empty when none will. */
+    public Optional<Instant> soonestRecovery() {
+        return Optional.ofNullable(currentSelection().nextRecovery());
+    }
+
+    public boolean isRotating(String id) {
+        Entry e = entries.get(id);
+        return e != null && e.rotating();
+    }
+
+    public boolean rotationsInFlight() {
+        return entries.values().stream().anyMatch(Entry::rotating);
+    }
+
+    /** Replaces {@code expected} with {@code next} if the key is still exactly {@code expected}. */
+    public boolean replace(PoolKey expected, PoolKey next) {
+        Entry current = entries.get(expected.id());
+        if (current == null || current.rotating() || !current.key().equals(expected)) {
+            return false;
+        }
+        boolean swapped = entries.replace(expected.id(), current, new Entry(next, false, stamps.incrementAndGet()));
+        if (swapped) {
+            rebuild();
+        }
+        return swapped;
+    }
+
+    /** Sets a key as the database or an operator says it is. */
+    public void put(PoolKey key) {
+        entries.put(key.id(), new Entry(key, false, stamps.incrementAndGet()));
+        rebuild();
+    }
+
+    public void remove(String id) {
+        if (entries.remove(id) != null) {
+            stamps.incrementAndGet();
+            rebuild();
+        }
+    }
+
+    /** Takes a key out of selection while it is rotated; false if it changed or is already being rotated. */
+    public boolean beginRotation(PoolKey expected) {
+        Entry current = entries.get(expected.id());
+        if (current == null || current.rotating() || !current.key().equals(expected)) {
+            return false;
+        }
+        boolean swapped = entries.replace(expected.id(), current, new Entry(current.key(), true, stamps.incrementAndGet()));
+        if (swapped) {
+            rebuild();
+        }
+        return swapped;
+    }
+
+    /** Ends a rotation: the failed key leaves and its replacement, if any, joins. */
+    public void completeRotation(String failedId, PoolKey replacement) {
+        entries.remove(failedId);
+        if (replacement != null) {
+            entries.put(replacement.id(), new Entry(replacement, false, stamps.incrementAndGet()));
+        }
+        stamps.incrementAndGet();
+        rebuild();
+    }
+
+    /** Takes the database's word for one key (ending any rotation here): as it is stored, or gone. */
+    public void adopt(String failedId, Optional<PoolKey> current) {
+        if (current.isPresent()) {
+            put(current.get());
+        } else {
+            remove(failedId);
+        }
+    }
+
+    /** A stamp to pass to {@link #reload}: local changes after it win over the database's older view. */
+    public long stamp() {
+        return stamps.get();
+    }
+
+    /** Marks a key as having a state change queued for the database; reloads leave it alone until it is written. */
+    public void holdForWrite(String id) {
+        pendingWrites.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public void releaseWrite(String id) {
+        pendingWrites.computeIfPresent(id, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /**
+     * Adopts the database's view, read after {@code stampBefore}: keys changed here since then, keys with queued
+     * writes and keys being rotated keep their local value.
+     */
+    public void reload(Collection<PoolKey> fromDatabase, long stampBefore) {
+        Set<String> seen = new HashSet<>();
+        boolean changed = false;
+        for (PoolKey key : fromDatabase) {
+            seen.add(key.id());
+            Entry local = entries.get(key.id());
+            if (local != null && (local.key().equals(key) || keepsLocal(local, stampBefore))) {
+                continue;
+            }
+            entries.put(key.id(), new Entry(key, false, stampBefore));
+            changed = true;
+        }
+        for (Entry local : new ArrayList<>(entries.values())) {
+            if (!seen.contains(local.key().id()) && !keepsLocal(local, stampBefore)) {
+                entries.remove(local.key().id(), local);
+                changed = true;
+            }
+        }
+        if (changed) {
+            rebuild();
+        }
+    }
+
+    private boolean keepsLocal(Entry local, long stampBefore) {
+        return local.rotating() || local.stamp() > stampBefore || pendingWrites.containsKey(local.key().id());
+    }
+
+    private Selection currentSelection() {
+        Selection s = selection;
+        Instant next = s.nextRecovery();
+        if (next != null && !clock.instant().isBefore(next)) {
+            rebuild();
+            s = selection;
+        }
+        return s;
+    }
+
+    private synchronized void rebuild() {
+        Instant now = clock.instant();
+        List<PoolKey> available = new ArrayList<>();
+        Instant nextRecovery = null;
+        for (Entry e : entries.values()) {
+            if (e.rotating()) {
+                continue;
+            }
+            PoolKey k = e.key();
+            if (k.isAvailable(now)) {
+                available.add(k);
+            } else if (k.cooldownUntil() != null && (nextRecovery == null || k.cooldownUntil().isBefore(nextRecovery))) {
+                nextRecovery = k.cooldownUntil();
+            }
+        }
+        PoolKey[] array = available.toArray(new PoolKey[0]);
+        Arrays.sort(array, Comparator.comparing(PoolKey::id));
+        selection = new Selection(array, nextRecovery);
+    }
+}

@@ -1,0 +1,53 @@
+package io.keyrelay.keys;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Persistence of pool keys ({@code ohmygpt_keys}). Every state change is conditional (compare-and-set) so that
+ * several instances sharing one database agree. Implementations throw {@link StoreUnavailableException} when the
+ * database cannot be reached.
+ */
+public interface KeyStore {
+
+    List<PoolKey> loadAll();
+
+    Optional<PoolKey> find(String id);
+
+    /** @throws DuplicateIdException when the id is taken */
+    void insert(PoolKey key);
+
+    /** Inserts unless a key with this id exists; true when inserted. */
+    boolean insertIfAbsent(PoolKey key);
+
+    /** Sets the state only if the stored status is still {@code expected}; true when it was changed. */
+    boolean compareAndSetState(String id, KeyStatus expected, KeyState next, Instant now);
+
+    /** True when the key existed. */
+    boolean setEnableFailover(String id, boolean enableFailover, Instant now);
+
+    /** True when the key existed. */
+    boolean delete(String id);
+
+    /** Adds usage deltas ({@code $inc}); keys that no longer exist are skipped. */
+    void addUsage(Map<String, UsageDelta> deltas);
+
+    // --- rotation steps (see KeyRotation) ---
+
+    /** Marks the key as being rotated unless it already is or is gone; true when this caller won. */
+    boolean claimRotation(String id, String instance, Instant now, String reason, Integer upstreamStatus);
+
+    /** Records the claimed backup and the replacement's id on the failed key. */
+    void recordRotationTarget(String id, String backupId, String newKeyId);
+
+    /** Ends a rotation with no backup left: the key becomes {@code state} and loses its rotation record. */
+    void finishRotationWithoutBackup(String id, KeyState state, Instant now);
+
+    /** Rotations in progress, started by {@code instance} or before {@code startedBefore}. */
+    List<RotationRecord> pendingRotations(String instance, Instant startedBefore);
+
+    /** The key that replaced {@code failedKeyId}, if one was inserted. */
+    Optional<PoolKey> findReplacementOf(String failedKeyId);
+}

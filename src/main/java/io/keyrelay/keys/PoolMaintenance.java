@@ -1,0 +1,84 @@
+package io.keyrelay.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's periodic work, each run on the {@link StateWriter} so it is ordered with state changes: reloading
+ * from the database (how instances converge), the cooldown sweep, finishing stale rotations, deleting used backup
+ * keys after their retention, and writing usage.
+ */
+public final class PoolMaintenance {
+    private static final Logger log = LoggerFactory.getLogger(PoolMaintenance.class);
+
+    private final KeyPool pool;
+    private final KeyStore keys;
+    private final BackupKeyStore backups;
+    private final KeyLifecycle lifecycle;
+    private final KeyRotation rotation;
+    private final UsageLedger usage;
+    private final StateWriter writer;
+    private final Clock clock;
+    private final Duration rotationLease;
+    private final Duration usedBackupRetention;
+
+    public PoolMaintenance(KeyPool pool, KeyStore keys, BackupKeyStore backups, KeyLifecycle lifecycle,
+                           KeyRotation rotation, UsageLedger usage, StateWriter writer, Clock clock,
+                           Duration rotationLease, Duration usedBackupRetention) {
+        this.pool = pool;
+        this.keys = keys;
+        this.backups = backups;
+        this.lifecycle = lifecycle;
+        this.rotation = rotation;
+        this.usage = usage;
+        this.writer = writer;
+        this.clock = clock;
+        this.rotationLease = rotationLease;
+        this.usedBackupRetention = usedBackupRetention;
+    }
+
+    /** At start, synchronously: finish this instance's interrupted rotations, then load the pool. */
+    public void start() {
+        rotation.recover(true, rotationLease);
+        reloadNow();
+    }
+
+    public void reload() {
+        writer.submit("reload pool", this::reloadNow);
+    }
+
+    public void sweep() {
+        writer.submit("cooldown sweep", () -> {
+            int recovered = lifecycle.sweepCooldowns();
+            int finished = rotation.recover(false, rotationLease);
+            long deleted = backups.deleteUsedBefore(clock.instant().minus(usedBackupRetention));
+            if (recovered + finished + deleted > 0) {
+                log.info("sweep: {} keys back from cooldown, {} stale rotations finished, {} used backup keys deleted",
+                        recovered, finished, deleted);
+            }
+        });
+    }
+
+    public void flushUsage() {
+        Map<String, UsageDelta> batch = usage.drain();
+        if (batch.isEmpty()) {
+            return;
+        }
+        writer.submit("usage", () -> {
+            try {
+                keys.addUsage(batch);
+            } catch (StoreUnavailableException e) {
+                // usage may wait for the next flush; state changes behind it must not
+                usage.restore(batch);
+            }
+        });
+    }
+
+    private void reloadNow() {
+        long stamp = pool.stamp();
+        pool.reload(keys.loadAll(), stamp);
+    }
+}

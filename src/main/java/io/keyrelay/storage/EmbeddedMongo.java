@@ -1,0 +1,59 @@
+package io.keyrelay.storage;
+
+import de.bwaldvogel.mongo.MongoServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A MongoDB-compatible server inside this process, persisted in one H2 MVStore file under the data directory. */
+public final class EmbeddedMongo implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
+    static final String FILE_NAME = "keyrelay.mv.db";
+
+    private final SerializedH2Backend backend;
+    private final MongoServer server;
+    private final InetSocketAddress address;
+
+    private EmbeddedMongo(SerializedH2Backend backend, MongoServer server, InetSocketAddress address) {
+        this.backend = backend;
+        this.server = server;
+        this.address = address;
+    }
+
+    /** Opens (or creates) {@code dataDir/keyrelay.mv.db} and listens on a free loopback port. */
+    public static EmbeddedMongo start(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
+        }
+        Path file = dataDir.resolve(FILE_NAME);
+        MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+        SerializedH2Backend backend = new SerializedH2Backend(store);
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", 0);
+        InetSocketAddress address = server.getLocalAddress();
+        log.info("embedded MongoDB-compatible database at {} (listening on 127.0.0.1:{})", file.toAbsolutePath(), address.getPort());
+        return new EmbeddedMongo(backend, server, address);
+    }
+
+    public String connectionString() {
+        return "mongodb://127.0.0.1:" + address.getPort();
+    }
+
+    /** Stops answering (as during an outage) without losing data; {@link #close} still closes the file. */
+    public void stopListening() {
+        server.stopListening();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        backend.close();
+    }
+}

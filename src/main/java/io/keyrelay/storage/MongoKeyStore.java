@@ -1,0 +1,171 @@
+package io.keyrelay.storage;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
+
+import com.mongodb.client.MongoCollection;
+import io.keyrelay.keys.KeyState;
+import io.keyrelay.keys.KeyStatus;
+import io.keyrelay.keys.KeyStore;
+import io.keyrelay.keys.PoolKey;
+import io.keyrelay.keys.RotationRecord;
+import io.keyrelay.keys.UsageDelta;
+import io.keyrelay.keys.DuplicateIdException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/** {@code ohmygpt_keys}: field names and types as the original system wrote them, plus KeyRelay's own. */
+public final class MongoKeyStore implements KeyStore {
+    private final MongoCollection<Document> collection;
+
+    MongoKeyStore(MongoCollection<Document> collection) {
+        this.collection = collection;
+    }
+
+    @Override
+    public List<PoolKey> loadAll() {
+        return MongoCalls.call("load keys", () -> collection.find().map(MongoKeyStore::toKey).into(new ArrayList<>()));
+    }
+
+    @Override
+    public Optional<PoolKey> find(String id) {
+        return MongoCalls.call("find key " + id,
+                () -> Optional.ofNullable(collection.find(eq("_id", id)).first()).map(MongoKeyStore::toKey));
+    }
+
+    @Override
+    public void insert(PoolKey key) {
+        MongoCalls.insert(key.id(), () -> collection.insertOne(toDocument(key)));
+    }
+
+    @Override
+    public boolean insertIfAbsent(PoolKey key) {
+        try {
+            insert(key);
+            return true;
+        } catch (DuplicateIdException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean compareAndSetState(String id, KeyStatus expected, KeyState next, Instant now) {
+        Bson statusIs = expected == KeyStatus.HEALTHY ? in("status", "healthy", null) : eq("status", expected.wireName());
+        Document set = stateFields(next).append("updatedAt", Fields.date(now));
+        return MongoCalls.call("update key " + id, () -> collection.updateOne(
+                and(eq("_id", id), statusIs, exists("rotation", false)), new Document("$set", set)).getModifiedCount() == 1);
+    }
+
+    @Override
+    public boolean setEnableFailover(String id, boolean enableFailover, Instant now) {
+        return MongoCalls.call("update key " + id, () -> collection.updateOne(eq("_id", id),
+                new Document("$set", new Document("enableFailover", enableFailover).append("updatedAt", Fields.date(now))))
+                .getMatchedCount() == 1);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return MongoCalls.call("delete key " + id, () -> collection.deleteOne(eq("_id", id)).getDeletedCount() == 1);
+    }
+
+    @Override
+    public void addUsage(Map<String, UsageDelta> deltas) {
+        UsageWrites.add(collection, deltas);
+    }
+
+    @Override
+    public boolean claimRotation(String id, String instance, Instant now, String reason, Integer upstreamStatus) {
+        Document rotation = new Document("instance", instance).append("startedAt", Fields.date(now))
+                .append("reason", reason).append("upstreamStatus", upstreamStatus);
+        return MongoCalls.call("claim rotation of " + id, () -> collection.updateOne(
+                and(eq("_id", id), exists("rotation", false)),
+                new Document("$set", new Document("rotation", rotation))).getModifiedCount() == 1);
+    }
+
+    @Override
+    public void recordRotationTarget(String id, String backupId, String newKeyId) {
+        MongoCalls.run("record rotation of " + id, () -> collection.updateOne(eq("_id", id),
+                new Document("$set", new Document("rotation.backupId", backupId).append("rotation.newKeyId", newKeyId))));
+    }
+
+    @Override
+    public void finishRotationWithoutBackup(String id, KeyState state, Instant now) {
+        Document set = stateFields(state).append("updatedAt", Fields.date(now));
+        MongoCalls.run("exhaust key " + id, () -> collection.updateOne(eq("_id", id),
+                new Document("$set", set).append("$unset", new Document("rotation", ""))));
+    }
+
+    @Override
+    public List<RotationRecord> pendingRotations(String instance, Instant startedBefore) {
+        Bson which = instance == null
+                ? lt("rotation.startedAt", Fields.date(startedBefore))
+                : or(eq("rotation.instance", instance), lt("rotation.startedAt", Fields.date(startedBefore)));
+        return MongoCalls.call("list pending rotations", () -> collection.find(and(exists("rotation", true), which))
+                .map(MongoKeyStore::toRotation).into(new ArrayList<>()));
+    }
+
+    @Override
+    public Optional<PoolKey> findReplacementOf(String failedKeyId) {
+        return MongoCalls.call("find replacement of " + failedKeyId,
+                () -> Optional.ofNullable(collection.find(eq("replacedKey", failedKeyId)).first()).map(MongoKeyStore::toKey));
+    }
+
+    private static Document stateFields(KeyState s) {
+        return new Document("status", s.status().wireName())
+                .append("lastError", s.lastError())
+                .append("cooldownUntil", Fields.date(s.cooldownUntil()))
+                .append("resumeStatus", s.resumeStatus().wireName());
+    }
+
+    static Document toDocument(PoolKey k) {
+        return new Document("_id", k.id())
+                .append("apiKey", k.apiKey())
+                .append("status", k.status().wireName())
+                .append("enableFailover", k.enableFailover())
+                .append("tokensUsed", k.tokensUsed())
+                .append("requestsCount", k.requestsCount())
+                .append("lastUsedAt", Fields.date(k.lastUsedAt()))
+                .append("lastError", k.lastError())
+                .append("cooldownUntil", Fields.date(k.cooldownUntil()))
+                .append("resumeStatus", k.resumeStatus().wireName())
+                .append("createdAt", Fields.date(k.createdAt()))
+                .append("updatedAt", Fields.date(k.updatedAt()))
+                .append("replacedKey", k.replacedKey());
+    }
+
+    static PoolKey toKey(Document d) {
+        KeyStatus status = KeyStatus.fromWire(Fields.string(d, "status")).orElse(KeyStatus.HEALTHY);
+        KeyStatus resume = KeyStatus.fromWire(Fields.string(d, "resumeStatus")).orElse(KeyStatus.HEALTHY);
+        return new PoolKey(
+                Fields.string(d, "_id"),
+                Optional.ofNullable(Fields.string(d, "apiKey")).orElse(""),
+                status,
+                Fields.bool(d, "enableFailover"),
+                Fields.instant(d, "cooldownUntil"),
+                resume,
+                Fields.string(d, "lastError"),
+                Fields.string(d, "replacedKey"),
+                Fields.number(d, "tokensUsed"),
+                Fields.number(d, "requestsCount"),
+                Fields.instant(d, "lastUsedAt"),
+                Fields.instant(d, "createdAt"),
+                Fields.instant(d, "updatedAt"));
+    }
+
+    private static RotationRecord toRotation(Document d) {
+        Document r = d.get("rotation", Document.class);
+        Object status = r.get("upstreamStatus");
+        return new RotationRecord(Fields.string(d, "_id"), Fields.string(r, "instance"), Fields.instant(r, "startedAt"),
+                Fields.string(r, "backupId"), Fields.string(r, "newKeyId"), Fields.string(r, "reason"),
+                status instanceof Number n ? n.intValue() : null);
+    }
+}
