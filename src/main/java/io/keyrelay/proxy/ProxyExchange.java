@@ -242,7 +242,8 @@ final class ProxyExchange {
         idleTimer = ctx.vertx.setPeriodic(every, id -> {
             if (System.nanoTime() - lastActivityNanos > idleNanos) {
                 stopIdleWatch();
-                answer.request().reset(0, new TimeoutException("the upstream stream was idle for " + ctx.streamIdleTimeoutMs + " ms"));
+                log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
+                answer.request().connection().close();
             }
         });
     }
@@ -270,7 +271,9 @@ final class ProxyExchange {
         cancelFirstByteTimer();
         stopIdleWatch();
         if (upstream != null) {
-            upstream.reset(); // the client left: stop the upstream work it asked for
+            log.info("client went away; cancelling its upstream request");
+            // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
+            upstream.connection().close();
         }
     }
 

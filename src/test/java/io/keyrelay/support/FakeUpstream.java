@@ -189,15 +189,10 @@ public final class FakeUpstream implements AutoCloseable {
         Side side = path.startsWith("/failover/") ? Side.FAILOVER : Side.PRIMARY;
         Dialect dialect = path.endsWith("/messages") ? Dialect.ANTHROPIC : Dialect.OPENAI;
         open.incrementAndGet();
-        boolean[] done = {false};
-        req.response().endHandler(v -> {
-            done[0] = true;
-            open.decrementAndGet();
-        });
-        req.response().closeHandler(v -> {
-            if (!done[0]) {
-                done[0] = true;
-                open.decrementAndGet();
+        // the end handler runs when the answer is ended or its connection is lost, exactly once
+        req.response().endHandler(v -> open.decrementAndGet());
+        req.connection().closeHandler(v -> {
+            if (!req.response().ended()) {
                 cancelled.incrementAndGet();
             }
         });
