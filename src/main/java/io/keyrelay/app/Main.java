@@ -18,6 +18,12 @@ public final class Main {
             return;
         }
         KeyRelay relay = KeyRelay.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "keyrelay-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            // log lines are written by an asynchronous appender: flush it last, so shutdown messages are not lost
+            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+                logging.stop();
+            }
+        }, "keyrelay-shutdown"));
     }
 }

@@ -88,7 +88,7 @@ final class ProxyExchange {
         }
         KeyPool pool = ctx.services.pool();
         Instant now = ctx.services.clock().instant();
-        Optional<PoolKey> picked = pool.pick(k -> tried.contains(triedMark(k, now)));
+        Optional<PoolKey> picked = tried.isEmpty() ? pool.pick() : pool.pick(k -> tried.contains(triedMark(k, now)));
         if (picked.isEmpty()) {
             if (pool.rotationsInFlight() && waitedForRotationMs < MAX_ROTATION_WAIT_MS) {
                 // a replacement key is on its way from the backup pool: wait for it rather than fail

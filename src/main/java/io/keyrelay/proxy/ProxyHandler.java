@@ -9,8 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The client-facing proxy routes: {@code POST /v1/messages} (Anthropic) and {@code POST /v1/chat/completions},
@@ -53,41 +51,71 @@ public final class ProxyHandler {
             tooLarge(req, dialect);
             return;
         }
-        Buffer body = Buffer.buffer((int) Math.max(256, Math.min(declared, 1 << 20)));
-        boolean[] rejected = {false};
-        req.handler(chunk -> {
-            if (rejected[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > context.maxBodyBytes) {
-                rejected[0] = true;
-                tooLarge(req, dialect);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> {
-            if (!rejected[0]) {
-                onBody(req, dialect, clientKeyId, body);
-            }
-        });
+        BodyReader body = new BodyReader(req, dialect, clientKeyId);
+        req.handler(body);
+        req.endHandler(v -> body.end());
         req.exceptionHandler(err -> req.response().reset());
     }
 
-    private void onBody(HttpServerRequest req, Dialect dialect, String clientKeyId, Buffer body) {
-        JsonObject json;
-        try {
-            json = body.length() == 0 ? null : new JsonObject(body);
-        } catch (DecodeException | ClassCastException e) {
-            json = null;
+    /**
+     * Collects the request body. A body that arrives in one chunk (the usual case) is kept as that chunk, not
+     * copied; a larger one is gathered into one buffer, up to the size limit.
+     */
+    private final class BodyReader implements io.vertx.core.Handler<Buffer> {
+        private final HttpServerRequest req;
+        private final Dialect dialect;
+        private final String clientKeyId;
+        private Buffer first;
+        private Buffer gathered;
+        private long length;
+        private boolean rejected;
+
+        BodyReader(HttpServerRequest req, Dialect dialect, String clientKeyId) {
+            this.req = req;
+            this.dialect = dialect;
+            this.clientKeyId = clientKeyId;
         }
-        if (json == null) {
+
+        @Override
+        public void handle(Buffer chunk) {
+            if (rejected) {
+                return;
+            }
+            length += chunk.length();
+            if (length > context.maxBodyBytes) {
+                rejected = true;
+                first = null;
+                gathered = null;
+                tooLarge(req, dialect);
+                return;
+            }
+            if (first == null) {
+                first = chunk;
+            } else {
+                if (gathered == null) {
+                    gathered = Buffer.buffer((int) Math.min(context.maxBodyBytes, Math.max(4096, 2 * length)));
+                    gathered.appendBuffer(first);
+                }
+                gathered.appendBuffer(chunk);
+            }
+        }
+
+        void end() {
+            if (!rejected) {
+                Buffer body = gathered != null ? gathered : first != null ? first : Buffer.buffer();
+                onBody(req, dialect, clientKeyId, body);
+            }
+        }
+    }
+
+    private void onBody(HttpServerRequest req, Dialect dialect, String clientKeyId, Buffer body) {
+        RequestBody kind = RequestBody.check(body);
+        if (kind == RequestBody.INVALID) {
             Responses.error(req.response(), dialect, ErrorKind.INVALID_REQUEST,
                     "The request body must be a JSON object");
             return;
         }
-        boolean stream = Boolean.TRUE.equals(json.getValue("stream"));
-        new ProxyExchange(context, req, dialect, body, stream, clientKeyId).start();
+        new ProxyExchange(context, req, dialect, body, kind == RequestBody.STREAMING, clientKeyId).start();
     }
 
     private static void tooLarge(HttpServerRequest req, Dialect dialect) {

@@ -1,168 +1,157 @@
 package io.keyrelay.upstream;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Reads token usage from an answer as it passes, without parsing every chunk: bytes are scanned for line ends, and
- * only SSE {@code data:} lines that contain {@code "usage"} are decoded. For a non-streaming answer the last bytes
- * are kept and the usage object is read from them at the end (both APIs put it last).
+ * Reads token usage from an answer as it passes, without parsing every chunk: the bytes of each chunk are scanned
+ * in place for line ends, and only SSE {@code data:} lines that contain {@code "usage"} are looked at further. For
+ * a non-streaming answer the last bytes are kept and the usage object is read from them at the end (both APIs put
+ * it last). Usage objects are read by {@link UsageFields}, without building a JSON tree.
  *
  * <p>Anthropic streams report input (and cache) tokens in {@code message_start} and the running output count in
  * {@code message_delta}; OpenAI streams report everything in the last chunk when usage is included.
  */
 public final class UsageReader {
-    private static final byte[] USAGE = "\"usage\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final int TAIL = 16 * 1024;
     private static final int MAX_LINE = 256 * 1024;
 
     private final boolean streaming;
-    private Buffer partialLine;
-    private Buffer tail;
-    private long input;
-    private long output;
-    private long cacheRead;
-    private long cacheWrite;
+    private final UsageFields fields = new UsageFields();
+    private byte[] partial;
+    private int partialLength;
+    private byte[] tail;
+    private int tailLength;
 
     public UsageReader(boolean streaming) {
         this.streaming = streaming;
     }
 
     public void feed(Buffer chunk) {
+        ByteView bytes = ByteView.of(chunk);
         if (streaming) {
-            scanLines(chunk);
+            scanLines(bytes.array(), bytes.offset(), bytes.end());
         } else {
-            keepTail(chunk);
+            keepTail(bytes.array(), bytes.offset(), bytes.length());
         }
     }
 
     /** The usage seen; call once the answer has ended. */
     public Usage finish() {
         if (!streaming && tail != null) {
-            String text = tail.toString(java.nio.charset.StandardCharsets.UTF_8);
-            int at = text.lastIndexOf("\"usage\"");
+            int at = lastIndexOf(tail, 0, tailLength, USAGE);
             if (at >= 0) {
-                int open = text.indexOf('{', at);
-                int close = open < 0 ? -1 : matchingBrace(text, open);
-                if (close > 0) {
-                    absorb(text.substring(open, close + 1));
-                }
+                fields.readObjectAfterKey(tail, at + USAGE.length, tailLength);
             }
         }
-        return new Usage(input, output, cacheRead, cacheWrite);
+        return fields.usage();
     }
 
-    private void scanLines(Buffer chunk) {
-        int start = 0;
-        int len = chunk.length();
-        for (int i = 0; i < len; i++) {
-            if (chunk.getByte(i) == '\n') {
-                Buffer line = chunk.slice(start, i);
-                if (partialLine != null) {
-                    line = partialLine.appendBuffer(line);
-                    partialLine = null;
-                }
-                onLine(line);
-                start = i + 1;
+    private void scanLines(byte[] a, int from, int to) {
+        int start = from;
+        for (int i = from; i < to; i++) {
+            if (a[i] != '\n') {
+                continue;
             }
+            if (partialLength > 0) {
+                appendPartial(a, start, i);
+                onLine(partial, 0, partialLength);
+                partialLength = 0;
+            } else {
+                onLine(a, start, i);
+            }
+            start = i + 1;
         }
-        if (start < len) {
-            Buffer rest = chunk.slice(start, len);
-            if (partialLine == null) {
-                partialLine = Buffer.buffer(rest.length()).appendBuffer(rest);
-            } else if (partialLine.length() < MAX_LINE) {
-                partialLine.appendBuffer(rest);
-            }
+        if (start < to) {
+            appendPartial(a, start, to);
         }
     }
 
-    private void onLine(Buffer line) {
-        if (line.length() < 6 || line.getByte(0) != 'd' || !contains(line, USAGE)) {
+    private void appendPartial(byte[] a, int from, int to) {
+        int n = Math.min(to - from, MAX_LINE - partialLength);
+        if (n <= 0) {
             return;
         }
-        String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
-        int colon = text.indexOf(':');
-        String json = text.substring(colon + 1).trim();
-        try {
-            JsonObject event = new JsonObject(json);
-            JsonObject usage = event.getJsonObject("usage");
-            if (usage == null && event.getValue("message") instanceof JsonObject message) {
-                usage = message.getJsonObject("usage"); // Anthropic message_start
+        if (partial == null || partial.length < partialLength + n) {
+            byte[] grown = new byte[Math.max(256, Math.max(partialLength + n, partial == null ? 0 : 2 * partial.length))];
+            if (partial != null) {
+                System.arraycopy(partial, 0, grown, 0, partialLength);
             }
-            if (usage != null) {
-                absorb(usage);
+            partial = grown;
+        }
+        System.arraycopy(a, from, partial, partialLength, n);
+        partialLength += n;
+    }
+
+    private void onLine(byte[] a, int from, int to) {
+        if (to - from < 6 || a[from] != 'd') {
+            return; // not a data: line
+        }
+        int at = indexOf(a, from, to, USAGE);
+        while (at >= 0) {
+            // Anthropic's message_start nests usage in "message"; the first usage object on the line is the one
+            if (fields.readObjectAfterKey(a, at + USAGE.length, to)) {
+                return;
             }
-        } catch (DecodeException | ClassCastException e) {
-            // not a JSON event: nothing to count
+            at = indexOf(a, at + USAGE.length, to, USAGE); // "usage" was a value or null: look further
         }
     }
 
-    private void absorb(String json) {
-        try {
-            absorb(new JsonObject(json));
-        } catch (DecodeException e) {
-            // a truncated or odd body: leave the counts as they are
-        }
-    }
-
-    private void absorb(JsonObject u) {
-        // Anthropic: input_tokens / output_tokens (output is a running total in message_delta)
-        input = Math.max(input, number(u, "input_tokens"));
-        output = Math.max(output, number(u, "output_tokens"));
-        cacheRead = Math.max(cacheRead, number(u, "cache_read_input_tokens"));
-        cacheWrite = Math.max(cacheWrite, number(u, "cache_creation_input_tokens"));
-        // OpenAI: prompt_tokens (cached ones included) / completion_tokens
-        input = Math.max(input, number(u, "prompt_tokens"));
-        output = Math.max(output, number(u, "completion_tokens"));
-    }
-
-    private static long number(JsonObject o, String field) {
-        return o.getValue(field) instanceof Number n ? n.longValue() : 0;
-    }
-
-    private void keepTail(Buffer chunk) {
+    private void keepTail(byte[] a, int from, int length) {
         if (tail == null) {
-            tail = Buffer.buffer();
+            tail = new byte[Math.max(1024, Math.min(2 * TAIL, length))];
         }
-        tail.appendBuffer(chunk);
-        if (tail.length() > 2 * TAIL) {
-            tail = tail.getBuffer(tail.length() - TAIL, tail.length());
+        if (length >= TAIL) {
+            // the chunk alone fills the tail: keep only its end
+            ensureTail(TAIL);
+            System.arraycopy(a, from + length - TAIL, tail, 0, TAIL);
+            tailLength = TAIL;
+            return;
+        }
+        if (tailLength + length > 2 * TAIL) {
+            System.arraycopy(tail, tailLength - TAIL, tail, 0, TAIL);
+            tailLength = TAIL;
+        }
+        ensureTail(tailLength + length);
+        System.arraycopy(a, from, tail, tailLength, length);
+        tailLength += length;
+    }
+
+    private void ensureTail(int size) {
+        if (tail.length < size) {
+            byte[] grown = new byte[Math.min(2 * TAIL, Math.max(size, 2 * tail.length))];
+            System.arraycopy(tail, 0, grown, 0, tailLength);
+            tail = grown;
         }
     }
 
-    private static boolean contains(Buffer haystack, byte[] needle) {
-        int last = haystack.length() - needle.length;
+    static int indexOf(byte[] a, int from, int to, byte[] needle) {
+        int last = to - needle.length;
         outer:
-        for (int i = 0; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack.getByte(i + j) != needle[j]) {
+        for (int i = from; i <= last; i++) {
+            if (a[i] != needle[0]) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (a[i + j] != needle[j]) {
                     continue outer;
                 }
             }
-            return true;
+            return i;
         }
-        return false;
+        return -1;
     }
 
-    private static int matchingBrace(String s, int open) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = open; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
+    static int lastIndexOf(byte[] a, int from, int to, byte[] needle) {
+        outer:
+        for (int i = to - needle.length; i >= from; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (a[i + j] != needle[j]) {
+                    continue outer;
                 }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{') {
-                depth++;
-            } else if (c == '}' && --depth == 0) {
-                return i;
             }
+            return i;
         }
         return -1;
     }

@@ -1,0 +1,25 @@
+package io.keyrelay.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+/**
+ * The bytes of a {@link Buffer} as an array region, without copying when the buffer is on the heap (as Vert.x
+ * hands out request and response chunks), so hot paths scan plain arrays instead of calling {@code getByte} per byte.
+ */
+public record ByteView(byte[] array, int offset, int length) {
+
+    public static ByteView of(Buffer buffer) {
+        ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+        if (buf.hasArray()) {
+            return new ByteView(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        }
+        byte[] copy = buffer.getBytes();
+        return new ByteView(copy, 0, copy.length);
+    }
+
+    public int end() {
+        return offset + length;
+    }
+}
