@@ -67,7 +67,12 @@ public final class KeyRelay implements AutoCloseable {
         clientKeys.reload();
         log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()));
+        // Linux's epoll transport when its native library loads (it ships in the jar), Java NIO otherwise
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
+                .setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            log.info("network transport: Java NIO ({})", String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
         KeyRelay relay = new KeyRelay(services, maintenance, vertx);
         relay.deployHttp();
         relay.startTimers();
