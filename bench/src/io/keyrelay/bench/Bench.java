@@ -72,7 +72,7 @@ public final class Bench {
         String stamp = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         this.runDir = root.resolve("bench/results/" + stamp);
         Files.createDirectories(runDir);
-        this.jar = root.resolve("target/keyrelay.jar");
+        this.jar = Path.of(env("BENCH_JAR", root.resolve("target/keyrelay.jar").toString())).toAbsolutePath();
         this.classes = root.resolve("bench/target/classes");
         this.proxyCpus = env("BENCH_PROXY_CPUS", "1");
         this.loadCpus = env("BENCH_LOAD_CPUS", "0");
@@ -580,7 +580,7 @@ public final class Bench {
         sb.append("- machine: ").append(machine()).append('\n');
         sb.append("- pinning: proxies (nginx, KeyRelay) on CPU ").append(proxyCpus).append("; fake upstream, wrk and the load client on CPU ")
                 .append(loadCpus).append('\n');
-        sb.append("- KeyRelay: ").append(cpuCount(proxyCpus)).append(" event loop(s), JVM options `")
+        sb.append("- KeyRelay: ").append(jar).append(", ").append(cpuCount(proxyCpus)).append(" event loop(s), JVM options `")
                 .append(relayJavaOpts.isBlank() ? "(none)" : relayJavaOpts).append("`, ").append(javaVersion()).append('\n');
         if (nginx != null) {
             sb.append("- nginx: ").append(run(List.of(which("nginx"), "-v"), 10).trim()).append(", ").append(cpuCount(proxyCpus))

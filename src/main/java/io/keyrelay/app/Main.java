@@ -20,7 +20,7 @@ public final class Main {
         KeyRelay relay = KeyRelay.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();
-            // log lines are written by an asynchronous appender: flush it last, so shutdown messages are not lost
+            // log lines are written by a writer thread (BatchingAppender): flush it last, so no shutdown line is lost
             if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
                 logging.stop();
             }

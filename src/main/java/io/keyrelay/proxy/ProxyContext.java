@@ -19,6 +19,7 @@ final class ProxyContext {
     final long connectTimeoutMs;
     final long firstByteTimeoutMs;
     final long streamIdleTimeoutMs;
+    final Deadlines deadlines;
 
     ProxyContext(Vertx vertx, Services services) {
         this.vertx = vertx;
@@ -30,6 +31,7 @@ final class ProxyContext {
         this.connectTimeoutMs = up.connectTimeout().toMillis();
         this.firstByteTimeoutMs = up.firstByteTimeout().toMillis();
         this.streamIdleTimeoutMs = up.streamIdleTimeout().toMillis();
+        this.deadlines = new Deadlines(vertx, Math.min(firstByteTimeoutMs, streamIdleTimeoutMs));
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)

@@ -59,9 +59,8 @@ final class ProxyExchange {
     private boolean committed;
     private boolean finished;
     private boolean clientGone;
-    private long firstByteTimer = -1;
-    private long idleTimer = -1;
-    private long lastActivityNanos;
+    private Deadlines.Deadline firstByteTimer;
+    private Deadlines.Deadline idleTimer;
 
     ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
         this.ctx = ctx;
@@ -120,8 +119,8 @@ final class ProxyExchange {
             }
             upstream = up;
             ForwardedHeaders.toUpstream(req.headers(), up.headers(), key.apiKey());
-            firstByteTimer = ctx.vertx.setTimer(ctx.firstByteTimeoutMs,
-                    t -> up.reset(0, new TimeoutException("no answer within the first-byte timeout")));
+            firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs,
+                    () -> up.reset(0, new TimeoutException("no answer within the first-byte timeout")));
             up.send(body).onComplete(r -> {
                 cancelFirstByteTimer();
                 if (r.failed()) {
@@ -175,10 +174,11 @@ final class ProxyExchange {
     /** A 2xx: from its first byte on, the answer is the client's; nothing is retried after that. */
     private void relay(PoolKey key, HttpClientResponse answer) {
         UsageReader usage = new UsageReader(stream || isEventStream(answer));
-        lastActivityNanos = System.nanoTime();
         startIdleWatch(answer);
         answer.handler(chunk -> {
-            lastActivityNanos = System.nanoTime();
+            if (idleTimer != null) {
+                idleTimer.restart();
+            }
             if (!committed) {
                 commitHead(answer);
             }
@@ -237,28 +237,24 @@ final class ProxyExchange {
     }
 
     private void startIdleWatch(HttpClientResponse answer) {
-        long idleNanos = ctx.streamIdleTimeoutMs * 1_000_000L;
-        long every = Math.max(10, Math.min(1_000, ctx.streamIdleTimeoutMs / 4));
-        idleTimer = ctx.vertx.setPeriodic(every, id -> {
-            if (System.nanoTime() - lastActivityNanos > idleNanos) {
-                stopIdleWatch();
-                log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
-                answer.request().connection().close();
-            }
+        idleTimer = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
+            idleTimer = null;
+            log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
+            answer.request().connection().close();
         });
     }
 
     private void stopIdleWatch() {
-        if (idleTimer >= 0) {
-            ctx.vertx.cancelTimer(idleTimer);
-            idleTimer = -1;
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
         }
     }
 
     private void cancelFirstByteTimer() {
-        if (firstByteTimer >= 0) {
-            ctx.vertx.cancelTimer(firstByteTimer);
-            firstByteTimer = -1;
+        if (firstByteTimer != null) {
+            firstByteTimer.cancel();
+            firstByteTimer = null;
         }
     }
 

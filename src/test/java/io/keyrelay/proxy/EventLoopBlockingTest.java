@@ -64,10 +64,9 @@ class EventLoopBlockingTest {
                 .map(java.util.ServiceLoader.Provider::get)
                 .filter(i -> i.getClass().getName().startsWith("io.netty."))
                 .forEach(builder::with);
-        // Hand-offs to other threads: an unbounded queue's lock (held for a pointer swap, never while waiting), and the
-        // log queue, which waits only when full (a sink slower than the traffic; see logback.xml)
-        builder.allowBlockingCallsInside("io.keyrelay.keys.SerialStateWriter", "submit")
-                .allowBlockingCallsInside("ch.qos.logback.core.AsyncAppenderBase", "put");
+        // The hand-off of state changes to the writer thread: an unbounded queue whose lock is held for a pointer
+        // swap, never while waiting
+        builder.allowBlockingCallsInside("io.keyrelay.keys.SerialStateWriter", "submit");
         builder.nonBlockingThreadPredicate(p -> p.or(t -> t.getName().startsWith("vert.x-eventloop-thread-")))
                 .blockingMethodCallback(m -> {
                     if (watched.contains(Thread.currentThread())) {
