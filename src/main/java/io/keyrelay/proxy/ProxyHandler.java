@@ -140,6 +140,6 @@ public final class ProxyHandler {
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return auth.substring(7).trim();
         }
-        return req.getHeader("x-api-key");
+        return io.keyrelay.upstream.ForwardedHeaders.clientApiKey(req.headers());
     }
 }
