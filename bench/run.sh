@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Heap and GC for KeyRelay under the benchmark; the same flags the docs recommend for production.
-export BENCH_KEYRELAY_JAVA_OPTS="${BENCH_KEYRELAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
+# KeyRelay's JVM flags under the benchmark: the ones README's run command uses.
+export BENCH_KEYRELAY_JAVA_OPTS="${BENCH_KEYRELAY_JAVA_OPTS:--Xms256m -Xmx256m}"
 
 if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && [ "${BENCH_NO_INSTALL:-}" = "" ]; then

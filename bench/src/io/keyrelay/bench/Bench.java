@@ -360,7 +360,10 @@ public final class Bench {
         JsonObject r = result(out);
         List<double[]> steady = rss.stream().filter(s -> s[0] >= 60).toList();
         double slope = slopePerMinute(steady.isEmpty() ? rss : steady);
-        long leaks = Files.readAllLines(relay.log).stream().filter(l -> l.contains("LEAK:")).count();
+        long leaks;
+        try (var lines = Files.lines(relay.log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            leaks = lines.filter(l -> l.contains("LEAK:")).count(); // the log holds a line per request: stream it
+        }
         StringBuilder detail = new StringBuilder("\n### Soak detail\n\n| t (s) | KeyRelay RSS (MB) |\n|---|---|\n");
         for (double[] s : rss) {
             detail.append(String.format(Locale.ROOT, "| %.0f | %.1f |%n", s[0], s[1]));
