@@ -11,11 +11,14 @@ import java.util.function.BiFunction;
 /** One event loop's HTTP server; KeyRelay deploys one per configured event loop, all sharing the port. */
 final class HttpVerticle extends VerticleBase {
     private final HttpServerOptions options;
+    private final java.time.Duration shutdownGrace;
     private final BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes;
     private HttpServer server;
 
-    HttpVerticle(HttpServerOptions options, BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes) {
+    HttpVerticle(HttpServerOptions options, java.time.Duration shutdownGrace,
+                 BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes) {
         this.options = options;
+        this.shutdownGrace = shutdownGrace;
         this.routes = routes;
     }
 
@@ -29,8 +32,10 @@ final class HttpVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** Stops accepting at once; requests under way (streams too) may finish within the grace, then are closed. */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.shutdown();
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

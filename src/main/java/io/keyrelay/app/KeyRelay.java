@@ -10,7 +10,9 @@ import io.keyrelay.keys.KeyRotation;
 import io.keyrelay.keys.PoolMaintenance;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
+import io.keyrelay.keys.StoreUnavailableException;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoStorage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -18,24 +20,27 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The whole service: storage, the key pool and its timers, and the HTTP servers. */
+/** The whole service: storage, the key pool and its timers, operations (metrics, readiness, alerts), the HTTP servers. */
 public final class KeyRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeyRelay.class);
+    /** How long shutdown waits for queued state changes and usage to reach the database. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
     private final Services services;
-    private final PoolMaintenance maintenance;
+    private final Housekeeping housekeeping;
     private final Vertx vertx;
-    private final List<Long> timers = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private int port;
 
-    private KeyRelay(Services services, PoolMaintenance maintenance, Vertx vertx) {
+    private KeyRelay(Services services, Housekeeping housekeeping, Vertx vertx) {
         this.services = services;
-        this.maintenance = maintenance;
+        this.housekeeping = housekeeping;
         this.vertx = vertx;
     }
 
@@ -48,7 +53,7 @@ public final class KeyRelay implements AutoCloseable {
         String instance = config.server().instanceId();
         var keys = storage.keys();
         var backups = storage.backupKeys();
-        var events = storage.events();
+        ObservedEventLog events = new ObservedEventLog(storage.events());
         KeyPool pool = new KeyPool(clock);
         SerialStateWriter writer = new SerialStateWriter("keyrelay-state-writer");
         KeyRotation rotation = new KeyRotation(keys, backups, events, clock, instance,
@@ -57,20 +62,33 @@ public final class KeyRelay implements AutoCloseable {
                 config.pool().rateLimitCooldown());
         UsageLedger keyUsage = new UsageLedger();
         ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), clock);
+        Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
+        events.listen(operations::onKeyEvent);
         Services services = new Services(config, clock, storage, pool, keys, backups, events, storage.settings(),
                 lifecycle, new KeyAdministration(pool, keys, events, clock, instance),
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()),
-                keyUsage, clientKeys, writer);
+                keyUsage, clientKeys, writer, operations);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention());
-        maintenance.start();
-        clientKeys.reload();
-        log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
+        Runnable load = () -> {
+            maintenance.start();
+            clientKeys.reload();
+            operations.readiness().markPoolLoaded();
+            log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
+        };
+        try {
+            load.run();
+        } catch (StoreUnavailableException e) {
+            // an external database that is down at start: serve nothing until it answers, /readyz says why
+            log.warn("database unavailable at start; the key pool will load when it answers: {}", e.getMessage());
+            writer.submit("initial load", load);
+        }
+        operations.start(config.pool().syncInterval());
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()));
-        KeyRelay relay = new KeyRelay(services, maintenance, vertx);
+        KeyRelay relay = new KeyRelay(services, new Housekeeping(services, maintenance), vertx);
         relay.deployHttp();
-        relay.startTimers();
+        relay.housekeeping.start(vertx);
         log.info("KeyRelay listening on {}:{} (instance {})", config.server().host(), relay.port, instance);
         return relay;
     }
@@ -86,32 +104,11 @@ public final class KeyRelay implements AutoCloseable {
                 .setIdleTimeout(0);
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(options, (vx, ctx) -> FrontDoor.create(vx, services));
+            HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));
         port = verticles.get(0).actualPort();
-    }
-
-    private void startTimers() {
-        Config.Pool p = services.config().pool();
-        timers.add(vertx.setPeriodic(p.syncInterval().toMillis(), id -> {
-            maintenance.reload();
-            services.writer().submit("reload client keys", services.clientKeys()::reload);
-        }));
-        timers.add(vertx.setPeriodic(p.cooldownSweepInterval().toMillis(), id -> maintenance.sweep()));
-        timers.add(vertx.setPeriodic(p.usageFlushInterval().toMillis(), id -> flushUsage()));
-    }
-
-    private void flushUsage() {
-        maintenance.flushUsage();
-        services.writer().submit("client usage", () -> {
-            try {
-                services.clientKeys().flushUsage();
-            } catch (io.keyrelay.keys.StoreUnavailableException e) {
-                // kept in the ledger for the next flush
-            }
-        });
     }
 
     public int port() {
@@ -126,32 +123,56 @@ public final class KeyRelay implements AutoCloseable {
         return vertx;
     }
 
-    /** Stops accepting, lets open requests finish within the grace period, writes what is queued, closes the database. */
+    /**
+     * Graceful stop (SIGTERM runs this through Main's shutdown hook): /readyz turns 503, the servers stop accepting,
+     * requests under way (streams included) may finish within {@code KEYRELAY_SHUTDOWN_GRACE}, then queued state
+     * changes and usage are written and the database is closed.
+     */
     @Override
     public void close() {
-        timers.forEach(vertx::cancelTimer);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("KeyRelay stopping: no new connections; open requests have {} to finish",
+                services.config().server().shutdownGrace());
+        services.operations().readiness().markShuttingDown();
+        housekeeping.stop(vertx);
         Duration grace = services.config().server().shutdownGrace();
         try {
-            vertx.close().await(grace.toMillis() + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            vertx.close().await(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("HTTP servers did not stop cleanly: {}", e.toString());
         }
-        flushUsage();
-        try {
-            if (!services.writer().drain(Duration.ofSeconds(10))) {
-                log.warn("{} state changes were still queued at shutdown", services.writer().queued());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // what is queued first (a usage flush may be waiting behind it), then the usage counted since
+        boolean written = drain();
+        if (written) {
+            housekeeping.flushUsage();
+            written = drain();
         }
+        if (written) {
+            log.info("queued state changes and usage written");
+        } else {
+            log.warn("{} state changes could not be written before shutdown (database unreachable)",
+                    services.writer().queued());
+        }
+        services.operations().close();
         services.writer().close();
         services.storage().close();
         log.info("KeyRelay stopped");
     }
 
+    private boolean drain() {
+        try {
+            return services.writer().drain(FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static <T> T await(io.vertx.core.Future<T> future) {
         try {
-            return future.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            return future.await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the HTTP server: " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoSettingsStore;
 import io.keyrelay.storage.MongoStorage;
 import java.time.Clock;
@@ -30,5 +31,6 @@ public record Services(
         FailureClassifier classifier,
         UsageLedger keyUsage,
         ClientKeys clientKeys,
-        SerialStateWriter writer) {
+        SerialStateWriter writer,
+        Operations operations) {
 }

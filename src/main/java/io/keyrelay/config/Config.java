@@ -19,7 +19,8 @@ public record Config(
         Storage storage,
         Pool pool,
         Keywords keywords,
-        Admin admin) {
+        Admin admin,
+        Operations operations) {
 
     /** Listening socket and process-level settings. */
     public record Server(String host, int port, int eventLoops, long maxBodyBytes, Duration shutdownGrace,
@@ -51,6 +52,19 @@ public record Config(
 
     /** Admin API settings. */
     public record Admin(Optional<String> token) {
+    }
+
+    /**
+     * Health, metrics and alerts.
+     *
+     * @param metricsToken        bearer token {@code /metrics} asks for; empty: no auth
+     * @param backupLowWatermark  alert when fewer unused backup keys than this are left
+     * @param alertWebhook        where alerts are POSTed as JSON; empty: alerts are only logged and shown
+     * @param alertRepeatInterval the same alert is sent at most once per this interval
+     * @param healthCheckInterval how often the database is pinged for {@code /readyz}
+     */
+    public record Operations(Optional<String> metricsToken, int backupLowWatermark, Optional<URI> alertWebhook,
+                             Duration alertRepeatInterval, Duration healthCheckInterval) {
     }
 
     public static final String PRIMARY_MESSAGES = "https://api.ohmygpt.com/v1/messages";
@@ -100,8 +114,15 @@ public record Config(
         Keywords keywords = new Keywords(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
-        Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN")).map(t -> validToken(t)));
-        return new Config(server, upstream, storage, pool, keywords, admin);
+        Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN"))
+                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)));
+        Operations operations = new Operations(
+                Optional.ofNullable(env.optional("KEYRELAY_METRICS_TOKEN")).map(t -> validToken("KEYRELAY_METRICS_TOKEN", t)),
+                env.integer("KEYRELAY_BACKUP_LOW_WATERMARK", 2, 0, 1_000_000),
+                Optional.ofNullable(env.optionalUrl("KEYRELAY_ALERT_WEBHOOK_URL")),
+                env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
+                env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
+        return new Config(server, upstream, storage, pool, keywords, admin, operations);
     }
 
     private static String validMongoUri(String uri) {
@@ -112,9 +133,9 @@ public record Config(
         return uri;
     }
 
-    private static String validToken(String token) {
+    private static String validToken(String variable, String token) {
         if (token.length() < 16) {
-            throw new ConfigException("KEYRELAY_ADMIN_TOKEN is invalid: expected at least 16 characters");
+            throw new ConfigException(variable + " is invalid: expected at least 16 characters");
         }
         return token;
     }

@@ -56,6 +56,7 @@ final class ProxyExchange {
     private long waitedForRotationMs;
     private LastFailure lastFailure = LastFailure.NONE;
     private HttpClientRequest upstream;
+    private Endpoint lastEndpoint;
     private boolean committed;
     private boolean finished;
     private boolean clientGone;
@@ -75,6 +76,7 @@ final class ProxyExchange {
 
     void start() {
         resp.closeHandler(v -> onClientGone());
+        resp.endHandler(v -> ctx.observer.requestEnded(req, lastEndpoint, clientKeyId));
         nextAttempt();
     }
 
@@ -107,6 +109,8 @@ final class ProxyExchange {
         boolean failover = key.usesFailoverEndpoint(now);
         Endpoint endpoint = ctx.endpoints.select(dialect, failover);
         tried.add(triedMark(key, now));
+        lastEndpoint = endpoint;
+        long started = ctx.observer.attemptStarted(endpoint, attempts);
         log.info("POST {} key={} {} stream={}", endpoint, key.id(), endpoint.label(), stream);
         ctx.client.request(endpoint.requestOptions().setConnectTimeout(ctx.connectTimeoutMs)).onComplete(ar -> {
             if (ar.failed()) {
@@ -124,6 +128,7 @@ final class ProxyExchange {
                     t -> up.reset(0, new TimeoutException("no answer within the first-byte timeout")));
             up.send(body).onComplete(r -> {
                 cancelFirstByteTimer();
+                ctx.observer.upstreamAnswered(endpoint, r.succeeded() ? r.result().statusCode() : 0, started);
                 if (r.failed()) {
                     onAttemptFailed(key, r.cause());
                 } else {

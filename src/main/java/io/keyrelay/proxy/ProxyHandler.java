@@ -37,6 +37,8 @@ public final class ProxyHandler {
     }
 
     public void handle(HttpServerRequest req, Dialect dialect) {
+        // counted when it ends; a ProxyExchange replaces this with a handler that also knows endpoint and client
+        req.response().endHandler(v -> context.observer.requestEnded(req, null, null));
         Authentication auth = context.services.clientKeys().authenticate(presentedKey(req));
         if (auth instanceof Authentication.Rejected r) {
             Responses.error(req.response(), dialect, ErrorKind.AUTHENTICATION, r.message());
