@@ -79,7 +79,7 @@ public final class KeyLifecycle {
         log.info("key={} {} rotating ({}{})", used.id(), used.status(), reason.wireName(),
                 upstreamStatus == null ? "" : ", upstream " + upstreamStatus);
         writer.submit("rotate " + used.id(), () -> {
-            RotationOutcome outcome = rotation.rotate(used.id(), reason, upstreamStatus);
+            RotationOutcome outcome = rotation.rotate(used, reason, upstreamStatus);
             if (outcome instanceof RotationOutcome.Rotated r) {
                 pool.completeRotation(used.id(), r.replacement());
             } else if (outcome instanceof RotationOutcome.Exhausted e) {

@@ -44,10 +44,14 @@ public final class KeyRotation {
         this.listener = listener;
     }
 
-    /** Rotates {@code failedKeyId} unless someone else already is or it is gone. */
-    public RotationOutcome rotate(String failedKeyId, EventReason reason, Integer upstreamStatus) {
+    /**
+     * Rotates the key that failed as {@code seen}, unless someone else already is, it is gone, or its stored status
+     * is no longer the one the failing request saw (another instance acted on the same failure first).
+     */
+    public RotationOutcome rotate(PoolKey seen, EventReason reason, Integer upstreamStatus) {
         Instant now = clock.instant();
-        if (!keys.claimRotation(failedKeyId, instance, now, reason.wireName(), upstreamStatus)) {
+        String failedKeyId = seen.id();
+        if (!keys.claimRotation(failedKeyId, seen.status(), instance, now, reason.wireName(), upstreamStatus)) {
             return new RotationOutcome.NotClaimed();
         }
         listener.after(RotationStep.FAILED_KEY_CLAIMED, failedKeyId);

@@ -36,8 +36,13 @@ public interface KeyStore {
 
     // --- rotation steps (see KeyRotation) ---
 
-    /** Marks the key as being rotated unless it already is or is gone; true when this caller won. */
-    boolean claimRotation(String id, String instance, Instant now, String reason, Integer upstreamStatus);
+    /**
+     * Marks the key as being rotated if its stored status is still {@code expected} and no rotation is in progress;
+     * true when this caller won. The status guard keeps a failure seen by several instances from rotating a key
+     * that one of them has already rotated, exhausted or switched.
+     */
+    boolean claimRotation(String id, KeyStatus expected, String instance, Instant now, String reason,
+                          Integer upstreamStatus);
 
     /** Records the claimed backup and the replacement's id on the failed key. */
     void recordRotationTarget(String id, String backupId, String newKeyId);

@@ -244,13 +244,26 @@ class MongoKeyStoreTest {
     }
 
     @Test
+    void aRotationIsClaimedOnlyWhileTheKeyStillHasTheStatusTheFailingRequestSaw() {
+        rawKeys.insertOne(legacyKey("legacy-1", null));
+        rawKeys.updateOne(new Document("_id", "legacy-1"), new Document("$unset", new Document("status", "")));
+        f.addKey("k1", true);
+        f.lifecycle.markUsingFailover(f.key("k1"), io.keyrelay.keys.EventReason.QUOTA_EXCEEDED, 402);
+
+        assertFalse(f.keys.claimRotation("k1", KeyStatus.HEALTHY, "instance-1", clock.instant(), "quota_exceeded", 402));
+        assertTrue(f.keys.claimRotation("k1", KeyStatus.USING_FAILOVER, "instance-1", clock.instant(), "quota_exceeded", 402));
+        assertTrue(f.keys.claimRotation("legacy-1", KeyStatus.HEALTHY, "instance-1", clock.instant(), "credential_rejected", 401),
+                "a document without a status counts as healthy");
+    }
+
+    @Test
     void pendingRotationsCanBeListedWithoutAnUpperBound() {
         f.addKey("k1", false);
-        assertTrue(f.keys.claimRotation("k1", "instance-1", clock.instant(), "quota_exceeded", 402));
+        assertTrue(f.keys.claimRotation("k1", KeyStatus.HEALTHY, "instance-1", clock.instant(), "quota_exceeded", 402));
 
         assertEquals(1, f.keys.pendingRotations(null, Instant.MAX).size());
         assertEquals(0, f.keys.pendingRotations(null, Instant.MIN).size());
         assertEquals(1, f.keys.pendingRotations("instance-1", Instant.MIN).size());
-        assertFalse(f.keys.claimRotation("k1", "instance-2", clock.instant(), "quota_exceeded", 402), "one claimant");
+        assertFalse(f.keys.claimRotation("k1", KeyStatus.HEALTHY, "instance-2", clock.instant(), "quota_exceeded", 402), "one claimant");
     }
 }
