@@ -44,8 +44,14 @@ public interface KeyStore {
     boolean claimRotation(String id, KeyStatus expected, String instance, Instant now, String reason,
                           Integer upstreamStatus);
 
-    /** Records the claimed backup and the replacement's id on the failed key. */
-    void recordRotationTarget(String id, String backupId, String newKeyId);
+    /**
+     * Records the claimed backup and the replacement's id on the failed key's rotation, once: true when recorded
+     * here, false when the rotation already has a backup (another instance finishing it chose first) or is gone.
+     */
+    boolean recordRotationTarget(String id, String backupId, String newKeyId);
+
+    /** The rotation in progress on this key, if any. */
+    Optional<RotationRecord> rotationOf(String id);
 
     /** Ends a rotation with no backup left: the key becomes {@code state} and loses its rotation record. */
     void finishRotationWithoutBackup(String id, KeyState state, Instant now);
@@ -55,4 +61,7 @@ public interface KeyStore {
 
     /** The key that replaced {@code failedKeyId}, if one was inserted. */
     Optional<PoolKey> findReplacementOf(String failedKeyId);
+
+    /** The pool key holding this API key, if any (how a backup key is known to be in use). */
+    Optional<PoolKey> findByApiKey(String apiKey);
 }

@@ -98,9 +98,17 @@ public final class MongoKeyStore implements KeyStore {
     }
 
     @Override
-    public void recordRotationTarget(String id, String backupId, String newKeyId) {
-        MongoCalls.run("record rotation of " + id, () -> collection.updateOne(eq("_id", id),
-                new Document("$set", new Document("rotation.backupId", backupId).append("rotation.newKeyId", newKeyId))));
+    public boolean recordRotationTarget(String id, String backupId, String newKeyId) {
+        return MongoCalls.call("record rotation of " + id, () -> collection.updateOne(
+                and(eq("_id", id), exists("rotation", true), exists("rotation.backupId", false)),
+                new Document("$set", new Document("rotation.backupId", backupId).append("rotation.newKeyId", newKeyId)))
+                .getModifiedCount() == 1);
+    }
+
+    @Override
+    public Optional<RotationRecord> rotationOf(String id) {
+        return MongoCalls.call("read rotation of " + id, () -> Optional.ofNullable(
+                collection.find(and(eq("_id", id), exists("rotation", true))).first()).map(MongoKeyStore::toRotation));
     }
 
     @Override
@@ -123,6 +131,12 @@ public final class MongoKeyStore implements KeyStore {
     public Optional<PoolKey> findReplacementOf(String failedKeyId) {
         return MongoCalls.call("find replacement of " + failedKeyId,
                 () -> Optional.ofNullable(collection.find(eq("replacedKey", failedKeyId)).first()).map(MongoKeyStore::toKey));
+    }
+
+    @Override
+    public Optional<PoolKey> findByApiKey(String apiKey) {
+        return MongoCalls.call("find key by API key",
+                () -> Optional.ofNullable(collection.find(eq("apiKey", apiKey)).first()).map(MongoKeyStore::toKey));
     }
 
     private static Document stateFields(KeyState s) {

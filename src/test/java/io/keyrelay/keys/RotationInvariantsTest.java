@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * SPEC §3's invariants under concurrency, with real threads against one real database: a backup key is never handed
@@ -181,6 +183,129 @@ class RotationInvariantsTest {
         assertTrue(a.keys.pendingRotations(null, Instant.MAX).isEmpty());
         assertEquals(ids(stored), ids(a.pool.all()), "the pool matches the database");
         assertEquals(spare, a.pool.availableCount(), "only the replacements serve");
+    }
+
+    /** An instance with a hook between two rotation steps, sharing the database and clock. */
+    private PoolFixture instanceWithHook(String instance, RotationStep at, Runnable hook) {
+        boolean[] fired = {false};
+        return new PoolFixture(storage, clock, instance, StateWriter.direct(), (step, keyId) -> {
+            if (step == at && !fired[0]) {
+                fired[0] = true;
+                hook.run();
+            }
+        });
+    }
+
+    /** Stands for a process dying between two steps. */
+    private static final class SimulatedCrash extends Error {
+    }
+
+    private void assertReplacedOnceBy(String failedId, BackupKey backup) {
+        assertTrue(a.keys.find(failedId).isEmpty(), failedId + " is rotated out");
+        List<PoolKey> holders = a.keys.loadAll().stream().filter(k -> k.apiKey().equals(backup.apiKey())).toList();
+        assertEquals(1, holders.size(), "the backup's key is in the pool exactly once");
+        assertEquals(failedId, holders.get(0).replacedKey());
+        BackupKey used = a.backups.find(backup.id()).orElseThrow();
+        assertTrue(used.isUsed() && used.activated());
+        assertEquals(failedId, used.usedFor());
+        assertEquals(1, a.backups.loadAll().stream().filter(BackupKey::isUsed).count(), "one backup spent");
+        assertTrue(a.keys.pendingRotations(null, Instant.MAX).isEmpty());
+    }
+
+    @Test
+    void aReplacementIdTakenWhileTheRotationRunsDoesNotSwallowTheBackup() {
+        a.addKey("k1", false);
+        BackupKey b1 = a.addBackup("b1", false);
+        PoolFixture racing = instanceWithHook("instance-c", RotationStep.TARGET_RECORDED,
+                () -> a.admin.add("b1", "sk-operator-b1-0123456789abcdef", false)); // an operator takes the id
+        racing.maintenance.start();
+
+        racing.lifecycle.onAnswer(racing.key("k1"), FailureClass.CREDENTIAL, 401, Optional.empty());
+
+        assertReplacedOnceBy("k1", b1);
+        PoolKey operators = a.stored("b1");
+        assertEquals("sk-operator-b1-0123456789abcdef", operators.apiKey());
+        assertEquals(null, operators.replacedKey());
+        assertTrue(racing.pool.get("b1-2").isPresent(), "the replacement serves at once");
+        sync(racing);
+        assertEquals(ids(a.keys.loadAll()), ids(racing.pool.all()));
+    }
+
+    @ParameterizedTest(name = "the first instance stalls after {0}")
+    @EnumSource(value = RotationStep.class, names = {"FAILED_KEY_CLAIMED", "BACKUP_CLAIMED", "TARGET_RECORDED",
+            "REPLACEMENT_INSERTED"})
+    void aRotationTakenOverAfterItsLeaseIsCompletedOnceWhenTheStalledInstanceCarriesOn(RotationStep stall) {
+        a.addKey("k1", false);
+        BackupKey b1 = a.addBackup("b1", false);
+        a.addBackup("b2", false);
+        PoolFixture slow = instanceWithHook("instance-slow", stall, () -> {
+            clock.advanceSeconds(31); // past the 30 s lease
+            b.maintenance.sweep();    // another instance finishes the rotation it thinks was abandoned
+        });
+        slow.maintenance.start();
+
+        slow.lifecycle.onAnswer(slow.key("k1"), FailureClass.QUOTA, 402, Optional.empty());
+
+        assertReplacedOnceBy("k1", b1);
+        assertEquals(1, a.keys.loadAll().size());
+        assertFalse(a.backups.find("b2").orElseThrow().isUsed());
+        sync(slow);
+        assertEquals(ids(a.keys.loadAll()), ids(slow.pool.all()));
+    }
+
+    @Test
+    void recoveryDoesNotBringBackAReplacementThatWasRotatedOutMeanwhile() {
+        a.addKey("k1", false);
+        BackupKey b1 = a.addBackup("b1", false);
+        a.addBackup("b2", false);
+        PoolFixture crashing = instanceWithHook("instance-a", RotationStep.REPLACEMENT_INSERTED, () -> {
+            throw new SimulatedCrash();
+        });
+        crashing.maintenance.start();
+        PoolKey seen = crashing.key("k1");
+        org.junit.jupiter.api.Assertions.assertThrows(SimulatedCrash.class,
+                () -> crashing.rotation.rotate(seen, EventReason.CREDENTIAL_REJECTED, 401));
+
+        // meanwhile another instance serves the replacement, which fails too and is rotated out
+        clock.advanceSeconds(5);
+        sync(b);
+        b.lifecycle.onAnswer(b.key("b1"), FailureClass.CREDENTIAL, 401, Optional.empty());
+        assertEquals("b1", b.stored("b2").replacedKey());
+
+        // the crashed instance restarts
+        clock.advanceSeconds(5);
+        PoolFixture restarted = new PoolFixture(storage, clock, "instance-a");
+        restarted.maintenance.start();
+
+        assertTrue(a.keys.find("k1").isEmpty());
+        assertTrue(a.keys.find("b1").isEmpty(), "the rotated-out replacement stays out");
+        assertEquals(Set.of("b2"), ids(a.keys.loadAll()));
+        assertTrue(a.backups.find("b1").orElseThrow().activated());
+        assertTrue(a.keys.pendingRotations(null, Instant.MAX).isEmpty());
+        assertEquals(b1.apiKey(), a.backups.find("b1").orElseThrow().apiKey());
+    }
+
+    @Test
+    void aRotationInterruptedByADatabaseErrorIsResumedWhenTheWriterRetriesIt() throws Exception {
+        a.addKey("k1", false);
+        BackupKey b1 = a.addBackup("b1", false);
+        try (SerialStateWriter writer = new SerialStateWriter("test-writer")) {
+            boolean[] failed = {false};
+            PoolFixture flaky = new PoolFixture(storage, clock, "instance-flaky", writer, (step, keyId) -> {
+                if (step == RotationStep.BACKUP_CLAIMED && !failed[0]) {
+                    failed[0] = true;
+                    throw new StoreUnavailableException("simulated outage", null);
+                }
+            });
+            flaky.maintenance.start();
+            assertTrue(writer.drain(java.time.Duration.ofSeconds(10)));
+
+            flaky.lifecycle.onAnswer(flaky.key("k1"), FailureClass.CREDENTIAL, 401, Optional.empty());
+            assertTrue(writer.drain(java.time.Duration.ofSeconds(10)));
+
+            assertReplacedOnceBy("k1", b1);
+            assertEquals(Set.of("b1"), ids(flaky.pool.all()), "the pool serves the replacement, not the failed key");
+        }
     }
 
     private static Set<String> ids(List<PoolKey> keys) {
