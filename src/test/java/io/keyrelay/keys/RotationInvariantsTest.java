@@ -308,6 +308,27 @@ class RotationInvariantsTest {
         }
     }
 
+    @Test
+    void aRotationThatFailsUnexpectedlyIsFinishedLaterAndDoesNotStrandTheKey() {
+        a.addKey("k1", false);
+        a.addKey("k2", false);
+        BackupKey b1 = a.addBackup("b1", false);
+        PoolFixture failing = instanceWithHook("instance-f", RotationStep.BACKUP_CLAIMED, () -> {
+            throw new IllegalStateException("simulated driver error");
+        });
+        failing.maintenance.start();
+
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> failing.lifecycle.onAnswer(failing.key("k1"), FailureClass.CREDENTIAL, 401, Optional.empty()));
+
+        assertFalse(failing.pool.isRotating("k1"), "the pool does not wait forever for a rotation that failed");
+        clock.advanceSeconds(31);
+        failing.maintenance.sweep();
+        failing.maintenance.reload();
+        assertReplacedOnceBy("k1", b1);
+        assertEquals(Set.of("k2", "b1"), ids(failing.pool.all()));
+    }
+
     private static Set<String> ids(List<PoolKey> keys) {
         return keys.stream().map(PoolKey::id).collect(Collectors.toSet());
     }
