@@ -277,7 +277,7 @@ class KeyLifecycleTest {
         PoolKey replacement = f.stored("b1");
         assertEquals(KeyStatus.HEALTHY, replacement.status());
         assertEquals("k1", replacement.replacedKey());
-        assertEquals(oldest.apiKey(), replacement.apiKey());
+        assertTrue(oldest.apiKey().equals(replacement.apiKey()), "the replacement holds the backup's API key");
         assertNull(replacement.lastError());
         assertEquals(0, replacement.tokensUsed());
 

@@ -113,7 +113,7 @@ class MongoKeyStoreTest {
         assertEquals(1500, k.tokensUsed());
         assertEquals(12, k.requestsCount());
         assertEquals(clock.instant().minus(Duration.ofDays(30)), k.createdAt());
-        assertEquals("sk-legacy-legacy-1-0123456789abcdef", k.apiKey());
+        assertTrue("sk-legacy-legacy-1-0123456789abcdef".equals(k.apiKey()), "the API key as stored");
         assertNull(k.replacedKey());
 
         PoolKey cooled = f.key("legacy-2");
