@@ -63,6 +63,7 @@ final class ProxyExchange {
     private long firstByteTimer = -1;
     private long idleTimer = -1;
     private long lastActivityNanos;
+    private boolean firstByteTimedOut;
 
     ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
         this.ctx = ctx;
@@ -124,8 +125,11 @@ final class ProxyExchange {
             }
             upstream = up;
             ForwardedHeaders.toUpstream(req.headers(), up.headers(), key.apiKey());
-            firstByteTimer = ctx.vertx.setTimer(ctx.firstByteTimeoutMs,
-                    t -> up.reset(0, new TimeoutException("no answer within the first-byte timeout")));
+            firstByteTimedOut = false;
+            firstByteTimer = ctx.vertx.setTimer(ctx.firstByteTimeoutMs, t -> {
+                firstByteTimedOut = true;
+                up.connection().close();
+            });
             up.send(body).onComplete(r -> {
                 cancelFirstByteTimer();
                 ctx.observer.upstreamAnswered(endpoint, r.succeeded() ? r.result().statusCode() : 0, started);
@@ -169,8 +173,9 @@ final class ProxyExchange {
         if (clientGone || finished) {
             return;
         }
-        boolean timeout = cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")
-                || (cause.getCause() instanceof TimeoutException);
+        String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        boolean timeout = firstByteTimedOut || cause instanceof TimeoutException
+                || message.contains("timeout") || message.contains("timed out");
         lastFailure = timeout ? LastFailure.TIMEOUT : LastFailure.CONNECT;
         log.warn("key={} attempt {} failed before the first byte: {}", key.id(), attempts, cause.toString());
         ctx.services.lifecycle().onAnswer(key, FailureClass.TRANSIENT, null, Optional.empty());
@@ -180,9 +185,13 @@ final class ProxyExchange {
     /** A 2xx: from its first byte on, the answer is the client's; nothing is retried after that. */
     private void relay(PoolKey key, HttpClientResponse answer) {
         UsageReader usage = new UsageReader(stream || isEventStream(answer));
+        boolean[] abandoned = {false}; // this answer failed before its first byte and another attempt took over
         lastActivityNanos = System.nanoTime();
         startIdleWatch(answer);
         answer.handler(chunk -> {
+            if (clientGone || abandoned[0]) {
+                return;
+            }
             lastActivityNanos = System.nanoTime();
             if (!committed) {
                 commitHead(answer);
@@ -196,6 +205,9 @@ final class ProxyExchange {
         });
         answer.endHandler(v -> {
             stopIdleWatch();
+            if (clientGone || abandoned[0] || finished) {
+                return;
+            }
             if (!committed) {
                 commitHead(answer);
             }
@@ -205,7 +217,11 @@ final class ProxyExchange {
         });
         answer.exceptionHandler(err -> {
             stopIdleWatch();
+            if (abandoned[0]) {
+                return;
+            }
             if (!committed) {
+                abandoned[0] = true;
                 onAttemptFailed(key, err); // nothing sent yet: another key may still answer
                 return;
             }

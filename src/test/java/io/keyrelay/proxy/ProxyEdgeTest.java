@@ -43,6 +43,7 @@ class ProxyEdgeTest {
     void start() {
         relay = RelayFixture.start(dataDir, Map.of(
                 "KEYRELAY_STREAM_IDLE_TIMEOUT", "400ms",
+                "KEYRELAY_FIRST_BYTE_TIMEOUT", "300ms",
                 "KEYRELAY_MAX_BODY_BYTES", "64k",
                 "KEYRELAY_USAGE_FLUSH_INTERVAL", "100ms"));
     }
@@ -256,6 +257,22 @@ class ProxyEdgeTest {
         assertEquals(4, relay.services().keys().find("k1").orElseThrow().requestsCount());
         waitUntil(() -> relay.services().clientKeys().list().stream().anyMatch(k -> k.tokensUsed() == 65 && k.requestsCount() == 4),
                 "client key usage written");
+    }
+
+    @Test
+    void upstreamThatNeverAnswersIsAbandonedAtTheFirstByteTimeoutAndTheRequestRetried() {
+        relay.addKey("k1", false);
+        relay.addKey("k2", false);
+        relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.hang());
+
+        HttpResponse<String> served = relay.post("/v1/messages", MESSAGES.body());
+        assertEquals(200, served.statusCode(), served.body());
+
+        relay.upstream.always(FakeUpstream.any(), FakeUpstream.hang());
+        HttpResponse<String> timedOut = relay.post("/v1/chat/completions", COMPLETIONS.body());
+        assertEquals(504, timedOut.statusCode(), timedOut.body());
+        assertEquals("timeout", new JsonObject(timedOut.body()).getJsonObject("error").getString("code"));
+        waitUntil(() -> relay.upstream.open() == 0, "abandoned upstream requests are closed");
     }
 
     @Test
