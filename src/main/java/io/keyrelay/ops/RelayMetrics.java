@@ -99,11 +99,13 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
     }
 
     void gauge(String name, String description, IntSupplier value) {
-        Gauge.builder(name, value, IntSupplier::getAsInt).description(description).register(registry);
+        Gauge.builder(name, value, IntSupplier::getAsInt).description(description).strongReference(true)
+                .register(registry);
     }
 
     void gauge(String name, String description, String tag, String tagValue, IntSupplier value) {
-        Gauge.builder(name, value, IntSupplier::getAsInt).description(description).tag(tag, tagValue).register(registry);
+        Gauge.builder(name, value, IntSupplier::getAsInt).description(description).tag(tag, tagValue)
+                .strongReference(true).register(registry);
     }
 
     private static double count(KeyPool pool, KeyStatus status) {
