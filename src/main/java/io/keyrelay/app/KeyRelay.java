@@ -101,7 +101,7 @@ public final class KeyRelay implements AutoCloseable {
                 .setPort(server.port() == 0 ? -1 : server.port())
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
-                .setIdleTimeout(0);
+                .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
@@ -109,6 +109,17 @@ public final class KeyRelay implements AutoCloseable {
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));
         port = verticles.get(0).actualPort();
+    }
+
+    /**
+     * A client connection with nothing read or written for this long is closed: longer than any wait a request can
+     * legitimately have (first byte, stream idle), so it only ends abandoned keep-alives and stalled clients.
+     */
+    static Duration clientIdleTimeout(Config config) {
+        Config.Upstream up = config.upstream();
+        Duration longest = up.firstByteTimeout().compareTo(up.streamIdleTimeout()) > 0
+                ? up.firstByteTimeout() : up.streamIdleTimeout();
+        return longest.plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
     }
 
     public int port() {
