@@ -27,17 +27,17 @@ public final class AdminApi {
 
     public static void mount(Router router, Services services) {
         router.route("/admin/*").handler(new AuthHandler(services.adminAuth()));
-        Endpoints endpoints = new Endpoints(router, BODY_LIMIT);
-        new SessionRoutes(services.adminAuth()).register(endpoints);
-        new KeyRoutes(services).register(endpoints);
-        new BackupKeyRoutes(services).register(endpoints);
-        new ClientKeyRoutes(services).register(endpoints);
-        new EventRoutes(services).register(endpoints);
-        endpoints.direct(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
+        RouteTable table = new RouteTable(router, BODY_LIMIT);
+        new SessionRoutes(services.adminAuth()).register(table);
+        new KeyRoutes(services).register(table);
+        new BackupKeyRoutes(services).register(table);
+        new ClientKeyRoutes(services).register(table);
+        new EventRoutes(services).register(table);
+        table.direct(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
                 .end(OPENAPI));
-        router.route("/admin/*").handler(endpoints::fallback);
+        router.route("/admin/*").handler(table::fallback);
         router.route("/admin/*").failureHandler(AdminErrors::handle);
     }
 

@@ -23,14 +23,14 @@ final class BackupKeyRoutes {
         this.retention = services.config().pool().usedBackupRetention();
     }
 
-    void register(Endpoints endpoints) {
-        endpoints.get("/admin/ohmygpt/backup-keys", this::list);
-        endpoints.get("/admin/ohmygpt/backup-keys/stats", this::stats);
-        endpoints.post("/admin/ohmygpt/backup-keys", this::create);
-        endpoints.post("/admin/ohmygpt/backup-keys/import", this::importMany);
-        endpoints.patch("/admin/ohmygpt/backup-keys/:id", this::update);
-        endpoints.delete("/admin/ohmygpt/backup-keys/:id", this::delete);
-        endpoints.post("/admin/ohmygpt/backup-keys/:id/restore", this::restore);
+    void register(RouteTable table) {
+        table.get("/admin/ohmygpt/backup-keys", this::list);
+        table.get("/admin/ohmygpt/backup-keys/stats", this::stats);
+        table.post("/admin/ohmygpt/backup-keys", this::create);
+        table.post("/admin/ohmygpt/backup-keys/import", this::importMany);
+        table.patch("/admin/ohmygpt/backup-keys/:id", this::update);
+        table.delete("/admin/ohmygpt/backup-keys/:id", this::delete);
+        table.post("/admin/ohmygpt/backup-keys/:id/restore", this::restore);
     }
 
     private Callable<Reply> list(RoutingContext ctx) {

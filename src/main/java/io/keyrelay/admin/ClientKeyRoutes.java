@@ -20,11 +20,11 @@ final class ClientKeyRoutes {
         this.clientKeys = services.clientKeys();
     }
 
-    void register(Endpoints endpoints) {
-        endpoints.get("/admin/client-keys", this::list);
-        endpoints.post("/admin/client-keys", this::create);
-        endpoints.patch("/admin/client-keys/:id", this::update);
-        endpoints.delete("/admin/client-keys/:id", this::delete);
+    void register(RouteTable table) {
+        table.get("/admin/client-keys", this::list);
+        table.post("/admin/client-keys", this::create);
+        table.patch("/admin/client-keys/:id", this::update);
+        table.delete("/admin/client-keys/:id", this::delete);
     }
 
     private Callable<Reply> list(RoutingContext ctx) {

@@ -19,8 +19,8 @@ final class EventRoutes {
         this.events = services.events();
     }
 
-    void register(Endpoints endpoints) {
-        endpoints.get("/admin/ohmygpt/events", this::page);
+    void register(RouteTable table) {
+        table.get("/admin/ohmygpt/events", this::page);
     }
 
     private Callable<Reply> page(RoutingContext ctx) {

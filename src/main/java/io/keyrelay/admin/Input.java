@@ -29,12 +29,15 @@ final class Input {
     private final boolean fromQuery;
     private final String prefix;
     private final List<Issue> issues;
+    /** Set when the value was not an object: its fields are then not reported one by one. */
+    private final boolean notAnObject;
 
-    private Input(Map<String, Object> values, boolean fromQuery, String prefix, List<Issue> issues) {
+    private Input(Map<String, Object> values, boolean fromQuery, String prefix, List<Issue> issues, boolean notAnObject) {
         this.values = values;
         this.fromQuery = fromQuery;
         this.prefix = prefix;
         this.issues = issues;
+        this.notAnObject = notAnObject;
     }
 
     /** The body, which must be one JSON object with no fields but {@code allowed}. */
@@ -58,7 +61,7 @@ final class Input {
     static Input object(Object value, String prefix, List<Issue> issues, String... allowed) {
         if (!(value instanceof JsonObject json)) {
             issues.add(new Issue(prefix, "Expected a JSON object"));
-            return new Input(Map.of(), false, prefix, issues);
+            return new Input(Map.of(), false, prefix, issues, true);
         }
         Set<String> known = Set.of(allowed);
         for (String field : json.fieldNames()) {
@@ -66,7 +69,7 @@ final class Input {
                 issues.add(new Issue(path(prefix, field), "Unknown field"));
             }
         }
-        return new Input(json.getMap(), false, prefix, issues);
+        return new Input(json.getMap(), false, prefix, issues, false);
     }
 
     /** The query string, which may hold each of {@code allowed} once and nothing else. */
@@ -84,7 +87,7 @@ final class Input {
                 values.put(name, all.get(0));
             }
         }
-        return new Input(values, true, "", issues);
+        return new Input(values, true, "", issues, false);
     }
 
     boolean has(String field) {
@@ -188,7 +191,9 @@ final class Input {
 
     /** Adds a problem found by the caller. */
     <T> T fail(String field, String message) {
-        issues.add(new Issue(path(prefix, field), message));
+        if (!notAnObject) {
+            issues.add(new Issue(path(prefix, field), message));
+        }
         return null;
     }
 

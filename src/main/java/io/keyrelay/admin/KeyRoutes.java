@@ -28,13 +28,13 @@ final class KeyRoutes {
         this.services = services;
     }
 
-    void register(Endpoints endpoints) {
-        endpoints.get("/admin/ohmygpt/keys", this::list);
-        endpoints.post("/admin/ohmygpt/keys", this::create);
-        endpoints.patch("/admin/ohmygpt/keys/:id", this::update);
-        endpoints.delete("/admin/ohmygpt/keys/:id", this::delete);
-        endpoints.post("/admin/ohmygpt/keys/:id/reset", this::reset);
-        endpoints.get("/admin/ohmygpt/stats", this::stats);
+    void register(RouteTable table) {
+        table.get("/admin/ohmygpt/keys", this::list);
+        table.post("/admin/ohmygpt/keys", this::create);
+        table.patch("/admin/ohmygpt/keys/:id", this::update);
+        table.delete("/admin/ohmygpt/keys/:id", this::delete);
+        table.post("/admin/ohmygpt/keys/:id/reset", this::reset);
+        table.get("/admin/ohmygpt/stats", this::stats);
     }
 
     private Callable<Reply> list(RoutingContext ctx) {

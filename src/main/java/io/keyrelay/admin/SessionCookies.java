@@ -43,7 +43,8 @@ final class SessionCookies {
     Map.Entry<Session, String> issue() {
         byte[] id = new byte[16];
         random.nextBytes(id);
-        Session session = new Session(B64.encodeToString(id), clock.instant().plus(LIFETIME));
+        Session session = new Session(B64.encodeToString(id),
+                clock.instant().plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String payload = session.id() + "." + session.expiresAt().getEpochSecond();
         return Map.entry(session, payload + "." + sign(payload));
     }

@@ -18,10 +18,10 @@ final class SessionRoutes {
         this.auth = auth;
     }
 
-    void register(Endpoints endpoints) {
-        endpoints.direct(HttpMethod.POST, SIGN_IN, this::signIn);
-        endpoints.direct(HttpMethod.POST, "/admin/sign-out", this::signOut);
-        endpoints.direct(HttpMethod.GET, "/admin/session", this::session);
+    void register(RouteTable table) {
+        table.direct(HttpMethod.POST, SIGN_IN, this::signIn);
+        table.direct(HttpMethod.POST, "/admin/sign-out", this::signOut);
+        table.direct(HttpMethod.GET, "/admin/session", this::session);
     }
 
     /** {@code {token}} → a session cookie. Same cross-site rule as cookie writes, so no site can sign a browser in. */

@@ -37,7 +37,9 @@ final class AdminServer implements AutoCloseable {
                 "KEYRELAY_HOST", "127.0.0.1",
                 "KEYRELAY_EVENT_LOOPS", "2",
                 "KEYRELAY_DATA_DIR", dataDir.toString(),
-                "KEYRELAY_ADMIN_TOKEN", TOKEN));
+                "KEYRELAY_ADMIN_TOKEN", TOKEN,
+                "KEYRELAY_INSTANCE_ID", "admin-test",
+                "KEYRELAY_SHUTDOWN_GRACE", "2s"));
         env.putAll(extra);
         env.values().removeIf(String::isEmpty); // "" removes a default, e.g. the admin token
         Config config = Config.from(env);

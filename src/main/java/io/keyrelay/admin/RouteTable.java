@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * kept so that a known path with the wrong method gets 405, and so that tests can compare it with the OpenAPI
  * document.
  */
-final class Endpoints {
+final class RouteTable {
     /** Validates the request on the event loop; the returned work runs on a worker thread. */
     @FunctionalInterface
     interface Route {
@@ -31,7 +31,7 @@ final class Endpoints {
     private final BodyHandler bodyHandler;
     private final List<Endpoint> table = new ArrayList<>();
 
-    Endpoints(Router router, long bodyLimit) {
+    RouteTable(Router router, long bodyLimit) {
         this.router = router;
         this.bodyHandler = BodyHandler.create(false).setBodyLimit(bodyLimit);
     }
