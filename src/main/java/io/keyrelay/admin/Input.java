@@ -185,20 +185,12 @@ final class Input {
         return has(field) ? Optional.ofNullable(text(field, min, max)) : Optional.empty();
     }
 
-    Object raw(String field) {
-        return values.get(field);
-    }
-
     /** Adds a problem found by the caller. */
     <T> T fail(String field, String message) {
         if (!notAnObject) {
             issues.add(new Issue(path(prefix, field), message));
         }
         return null;
-    }
-
-    boolean valid() {
-        return issues.isEmpty();
     }
 
     List<Issue> issues() {

@@ -1,10 +1,13 @@
 package io.keyrelay.admin;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,25 @@ class KeyLeakTest {
 
             assertTrue(answers.stream().anyMatch(r -> r.status() == 400));
             assertTrue(answers.stream().anyMatch(r -> r.status() == 409));
+            assertLogHoldsNoSecret(server);
+        }
+    }
+
+    /** The test log (see logback-test.xml) has every line the server logged while these calls ran. */
+    private static void assertLogHoldsNoSecret(AdminServer server) {
+        Path log = Path.of("target/test-logs/keyrelay-tests.log");
+        if (!Files.exists(log)) {
+            return;
+        }
+        String text;
+        try {
+            text = Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertTrue(text.contains("key=leak-k added by operator"), "the log is the one this run writes");
+        for (String secret : server.secrets) {
+            assertFalse(text.contains(secret.substring(8, secret.length() - 4)), "a logged line holds a secret");
         }
     }
 }
