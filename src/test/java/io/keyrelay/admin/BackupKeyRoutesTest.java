@@ -245,11 +245,11 @@ class BackupKeyRoutesTest {
     @Test
     void aKeyRotatedInFromTheBackupPoolShowsItsOrigin() {
         create("b-rot", true);
-        server.relay.services().administration().add("failing", server.newApiKey("failing"), false);
+        PoolKey failing = server.relay.services().administration().add("failing", server.newApiKey("failing"), false);
         var services = server.relay.services();
         var rotation = new io.keyrelay.keys.KeyRotation(services.keys(), services.backupKeys(), services.events(),
                 services.clock(), "admin-test", Duration.ofHours(24), io.keyrelay.keys.RotationStep.Listener.NONE);
-        rotation.rotate("failing", io.keyrelay.keys.EventReason.QUOTA_EXCEEDED, 402);
+        rotation.rotate(failing, io.keyrelay.keys.EventReason.QUOTA_EXCEEDED, 402);
 
         JsonObject backup = listed("b-rot");
         assertEquals(true, backup.getBoolean("isUsed"));
