@@ -14,6 +14,7 @@ final class Routes {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders());
         OpsRoutes.mount(router, services.operations());
+        io.keyrelay.admin.AdminApi.mount(router, services);
         return router;
     }
 }

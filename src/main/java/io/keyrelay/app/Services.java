@@ -1,5 +1,6 @@
 package io.keyrelay.app;
 
+import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKeyStore;
@@ -32,5 +33,6 @@ public record Services(
         UsageLedger keyUsage,
         ClientKeys clientKeys,
         SerialStateWriter writer,
+        AdminAuth adminAuth,
         Operations operations) {
 }
