@@ -33,6 +33,7 @@ public final class AdminApi {
         new BackupKeyRoutes(services).register(table);
         new ClientKeyRoutes(services).register(table);
         new EventRoutes(services).register(table);
+        table.direct(HttpMethod.GET, "/admin/alerts", ctx -> io.keyrelay.ops.OpsRoutes.alerts(ctx, services.operations()));
         table.direct(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")

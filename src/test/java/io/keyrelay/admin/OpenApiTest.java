@@ -62,7 +62,7 @@ class OpenApiTest {
         Set<String> mounted = new TreeSet<>();
         mountedEndpoints(server).forEach(e -> mounted.add(e.method().name() + " " + e.path()));
         assertEquals(mounted, documented());
-        assertEquals(22, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session and the document");
+        assertEquals(23, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts and the document");
     }
 
     @Test
@@ -100,6 +100,11 @@ class OpenApiTest {
         assertFields("BackupStats", admin.get("/admin/ohmygpt/backup-keys/stats").json());
         assertFields("EventPage", admin.get("/admin/ohmygpt/events").json());
         assertFields("Session", admin.get("/admin/session").json());
+        io.keyrelay.support.Eventually.waitUntil(() -> !admin.get("/admin/alerts").json().getJsonArray("alerts").isEmpty(),
+                "one backup key is below the default watermark of two: an alert is raised");
+        JsonObject alerts = admin.get("/admin/alerts").json();
+        assertFields("AlertState", alerts);
+        assertFields("Alert", alerts.getJsonArray("alerts").getJsonObject(0));
     }
 
     private static void assertFields(String schema, JsonObject answer) {

@@ -89,6 +89,27 @@ class OpsEndpointsTest {
     }
 
     @Test
+    void theAlertStateIsServedToTheAdminAtAdminAlerts() {
+        relay = RelayFixture.start(dataDir);
+        assertEquals(401, get("/admin/alerts", Map.of()).statusCode());
+        io.keyrelay.support.Eventually.waitUntil(() -> new JsonObject(get("/admin/alerts", admin()).body())
+                .getLong("availableBackups") == 0, "the first count of backup keys");
+        JsonObject state = new JsonObject(get("/admin/alerts", admin()).body());
+        assertEquals(2, state.getInteger("watermark"));
+        assertEquals("backup_low", state.getJsonArray("alerts").getJsonObject(0).getString("condition"));
+
+        relay.addBackup("b1", false);
+        relay.addBackup("b2", false);
+        relay.services().operations().checkBackupsSoon();
+        io.keyrelay.support.Eventually.waitUntil(() -> new JsonObject(get("/admin/alerts", admin()).body())
+                .getJsonArray("alerts").isEmpty(), "no banner once two backup keys are there");
+    }
+
+    private static Map<String, String> admin() {
+        return Map.of("authorization", "Bearer " + RelayFixture.ADMIN_TOKEN);
+    }
+
+    @Test
     void nonProxyResponsesCarryAStrictContentSecurityPolicyAndNoFramingOrSniffing() {
         relay = RelayFixture.start(dataDir);
         for (String path : new String[] {"/healthz", "/readyz", "/metrics", "/admin/ohmygpt/keys", "/no-such-page"}) {
