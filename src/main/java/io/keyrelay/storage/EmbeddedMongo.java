@@ -18,6 +18,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final SerializedH2Backend backend;
     private final InetSocketAddress address;
     private MongoServer server;
+    private boolean closed;
 
     private EmbeddedMongo(SerializedH2Backend backend, MongoServer server, InetSocketAddress address) {
         this.backend = backend;
@@ -70,6 +71,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (server != null) {
             server.shutdownNow();
             server = null;

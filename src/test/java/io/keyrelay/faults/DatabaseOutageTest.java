@@ -95,6 +95,35 @@ class DatabaseOutageTest {
                 "client key usage written");
     }
 
+    @Test
+    void adminWritesAnswer503DuringTheOutageAndWorkAgainAfterIt() {
+        relay = RelayFixture.start(dataDir, Map.of("KEYRELAY_HEALTH_CHECK_INTERVAL", "100ms"));
+        EmbeddedMongo db = relay.services().storage().embedded();
+
+        db.stopListening();
+        HttpResponse<String> during = adminPost("/admin/ohmygpt/keys", "{\"id\":\"during\",\"apiKey\":\"" + apiKeyOf("during") + "\"}");
+        assertEquals(503, during.statusCode(), during.body());
+        assertTrue(during.headers().firstValue("retry-after").isPresent());
+
+        db.startListening();
+        waitUntil(() -> get("/readyz").statusCode() == 200, "/readyz ready again");
+        HttpResponse<String> after = adminPost("/admin/ohmygpt/keys", "{\"id\":\"after\",\"apiKey\":\"" + apiKeyOf("after") + "\"}");
+        assertEquals(201, after.statusCode(), after.body());
+        assertTrue(relay.services().keys().find("after").isPresent());
+        assertTrue(relay.services().keys().find("during").isEmpty(), "a write answered 503 changed nothing");
+    }
+
+    private HttpResponse<String> adminPost(String path, String json) {
+        try {
+            return relay.http().send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + path))
+                    .header("authorization", "Bearer " + RelayFixture.ADMIN_TOKEN).header("content-type", "application/json")
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);
