@@ -162,8 +162,10 @@ public final class KeyRelay implements AutoCloseable {
             housekeeping.flushUsage();
             written = drain();
         }
-        if (written) {
+        if (written && services.storage().ping()) {
             log.info("queued state changes and usage written");
+        } else if (written) {
+            log.warn("database unreachable at shutdown: usage counted since the last flush could not be written");
         } else {
             log.warn("{} state changes could not be written before shutdown (database unreachable)",
                     services.writer().queued());
