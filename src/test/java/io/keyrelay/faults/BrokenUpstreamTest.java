@@ -2,7 +2,6 @@ package io.keyrelay.faults;
 
 import static io.keyrelay.support.Eventually.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyrelay.support.FakeUpstream;
@@ -17,7 +16,6 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,8 @@ class BrokenUpstreamTest {
 
     @BeforeEach
     void start() {
-        relay = RelayFixture.start(dataDir, Map.of("KEYRELAY_STREAM_IDLE_TIMEOUT", "300ms"));
+        // short enough for the stall test, long enough that 200 busy streams 50 ms apart never look idle
+        relay = RelayFixture.start(dataDir, Map.of("KEYRELAY_STREAM_IDLE_TIMEOUT", "1500ms"));
         relay.addKey("k1", false);
         relay.addKey("k2", false);
     }
@@ -123,7 +122,8 @@ class BrokenUpstreamTest {
                 InputStream in = s.getInputStream();
                 assertTrue(in.read(new byte[64]) > 0, "the stream started");
             }
-            waitUntil(() -> relay.upstream.open() == 200, "200 streams open upstream");
+            waitUntil(() -> relay.upstream.received().size() == 200, "200 streams reached the upstream");
+            assertEquals(200, relay.upstream.open(), "and are still open");
         } finally {
             for (Socket s : sockets) {
                 s.close();
@@ -131,6 +131,9 @@ class BrokenUpstreamTest {
         }
         waitUntil(() -> relay.upstream.cancelled() == 200 && relay.upstream.open() == 0,
                 "all 200 upstream requests cancelled (" + relay.upstream.cancelled() + " so far)");
+        waitUntil(() -> relay.services().operations().metrics().scrape().contains(
+                "keyrelay_requests_total{endpoint=\"primary\",route=\"/v1/messages\",status=\"499\"} 200.0"),
+                "the metrics count 200 requests whose client left first (499)");
     }
 
     @Test
