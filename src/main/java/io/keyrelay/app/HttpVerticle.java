@@ -1,21 +1,23 @@
 package io.keyrelay.app;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /** One event loop's HTTP server; KeyRelay deploys one per configured event loop, all sharing the port. */
 final class HttpVerticle extends VerticleBase {
     private final HttpServerOptions options;
-    private final java.time.Duration shutdownGrace;
+    private final Duration shutdownGrace;
     private final BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes;
     private HttpServer server;
 
-    HttpVerticle(HttpServerOptions options, java.time.Duration shutdownGrace,
+    HttpVerticle(HttpServerOptions options, Duration shutdownGrace,
                  BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes) {
         this.options = options;
         this.shutdownGrace = shutdownGrace;
@@ -36,6 +38,6 @@ final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         return server == null ? Future.succeededFuture()
-                : server.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -11,7 +11,6 @@ import io.keyrelay.keys.KeyRotation;
 import io.keyrelay.keys.PoolMaintenance;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
-import io.keyrelay.keys.StoreUnavailableException;
 import io.keyrelay.keys.UsageLedger;
 import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoStorage;
@@ -21,6 +20,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,19 +72,10 @@ public final class KeyRelay implements AutoCloseable {
                 operations);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention());
-        Runnable load = () -> {
-            maintenance.start();
-            clientKeys.reload();
-            operations.readiness().markPoolLoaded();
-            log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
-        };
-        try {
-            load.run();
-        } catch (StoreUnavailableException e) {
-            // an external database that is down at start: serve nothing until it answers, /readyz says why
-            log.warn("database unavailable at start; the key pool will load when it answers: {}", e.getMessage());
-            writer.submit("initial load", load);
-        }
+        maintenance.start();
+        clientKeys.reload();
+        operations.readiness().markPoolLoaded();
+        log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
         operations.start(config.pool().syncInterval());
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()));
@@ -121,7 +112,7 @@ public final class KeyRelay implements AutoCloseable {
         Config.Upstream up = config.upstream();
         Duration longest = up.firstByteTimeout().compareTo(up.streamIdleTimeout()) > 0
                 ? up.firstByteTimeout() : up.streamIdleTimeout();
-        return longest.plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        return longest.plusSeconds(30).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     }
 
     public int port() {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -56,7 +57,7 @@ final class AlertWebhook implements Consumer<JsonObject> {
             log.warn("alert {} webhook delivery failed ({}); retrying in {} ms", condition, why, pause.toMillis());
             try {
                 scheduler.schedule(() -> attempt(body, condition, retry + 1), pause.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 log.error("alert {} not delivered: shutting down", condition);
             }
         });

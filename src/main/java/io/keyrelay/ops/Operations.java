@@ -8,11 +8,15 @@ import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.StoreUnavailableException;
 import io.keyrelay.proxy.ProxyObserver;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +54,8 @@ public final class Operations implements AutoCloseable {
         });
         Config.Operations c = config.operations();
         var sender = c.alertWebhook()
-                .<java.util.function.Consumer<io.vertx.core.json.JsonObject>>map(url -> new AlertWebhook(url, scheduler, AlertWebhook.BACKOFF))
-                .orElse(alert -> { });
+                .<Consumer<JsonObject>>map(url -> new AlertWebhook(url, scheduler, AlertWebhook.BACKOFF))
+                .orElse(alert -> { }); // no webhook: alerts are logged and shown only
         BackupAlerts alerts = new BackupAlerts(c.backupLowWatermark(), c.alertRepeatInterval(), clock,
                 config.server().instanceId(), sender);
         Readiness readiness = new Readiness(ping, writer::queued);
@@ -71,7 +75,7 @@ public final class Operations implements AutoCloseable {
     }
 
     /** Starts the periodic database ping and backup count ({@code backupCheckEvery}: the pool's sync interval). */
-    public void start(java.time.Duration backupCheckEvery) {
+    public void start(Duration backupCheckEvery) {
         readiness.probe();
         long probeMs = config.healthCheckInterval().toMillis();
         scheduler.scheduleWithFixedDelay(readiness::probe, probeMs, probeMs, TimeUnit.MILLISECONDS);
@@ -112,7 +116,7 @@ public final class Operations implements AutoCloseable {
     public void checkBackupsSoon() {
         try {
             scheduler.execute(this::checkBackups);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down
         }
     }
