@@ -77,22 +77,20 @@ public final class KeyRelay implements AutoCloseable {
 
     private void deployHttp() {
         Config.Server server = services.config().server();
+        // port 0 asks for a random port; -1 asks Vert.x for one random port shared by all event loops
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(server.host())
-                .setPort(server.port())
+                .setPort(server.port() == 0 ? -1 : server.port())
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout(0);
-        HttpVerticle first = new HttpVerticle(options, (v, ctx) -> Routes.build(v, services));
-        await(vertx.deployVerticle(first));
-        port = first.actualPort();
-        // the other event loops share the port the first one bound
-        HttpServerOptions shared = new HttpServerOptions(options).setPort(port);
-        int more = server.eventLoops() - 1;
-        if (more > 0) {
-            await(vertx.deployVerticle(() -> new HttpVerticle(shared, (v, ctx) -> Routes.build(v, services)),
-                    new DeploymentOptions().setInstances(more)));
-        }
+        List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(options, (vx, ctx) -> FrontDoor.create(vx, services));
+            verticles.add(v);
+            return v;
+        }, new DeploymentOptions().setInstances(server.eventLoops())));
+        port = verticles.get(0).actualPort();
     }
 
     private void startTimers() {

@@ -62,8 +62,22 @@ public record Config(
     public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
     public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");
 
+    /**
+     * Reads the process environment, on top of the optional file named by {@code KEYRELAY_CONFIG_FILE}
+     * ({@code KEY=VALUE} lines, {@code #} comments); a variable set in the environment wins over the file.
+     */
     public static Config fromEnvironment() {
-        return from(System.getenv());
+        return from(withConfigFile(System.getenv()));
+    }
+
+    static Map<String, String> withConfigFile(Map<String, String> environment) {
+        String file = environment.get("KEYRELAY_CONFIG_FILE");
+        if (file == null || file.isBlank()) {
+            return environment;
+        }
+        Map<String, String> merged = new java.util.HashMap<>(ConfigFile.read(Path.of(file.trim())));
+        merged.putAll(environment);
+        return merged;
     }
 
     /** Reads and validates; throws {@link ConfigException} naming the first bad variable. */

@@ -1,0 +1,36 @@
+package io.keyrelay.app;
+
+import io.keyrelay.proxy.ProxyHandler;
+import io.keyrelay.upstream.Dialect;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+
+/**
+ * The first handler of every request: proxy routes go straight to the proxy (no router on the hot path), all
+ * others to the router of admin, UI and operations routes.
+ */
+final class FrontDoor implements Handler<HttpServerRequest> {
+    private final ProxyHandler proxy;
+    private final Router router;
+
+    private FrontDoor(ProxyHandler proxy, Router router) {
+        this.proxy = proxy;
+        this.router = router;
+    }
+
+    static FrontDoor create(Vertx vertx, Services services) {
+        return new FrontDoor(new ProxyHandler(vertx, services), Routes.build(vertx, services));
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        Dialect dialect = ProxyHandler.route(req);
+        if (dialect != null) {
+            proxy.handle(req, dialect);
+        } else {
+            router.handle(req);
+        }
+    }
+}

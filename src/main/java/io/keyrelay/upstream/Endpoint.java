@@ -1,0 +1,32 @@
+package io.keyrelay.upstream;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+
+/** One upstream URL, parsed once. {@code failover} tells which log word it gets: primary or FAILOVER. */
+public record Endpoint(URI uri, String host, int port, boolean ssl, String path, boolean failover) {
+
+    public static Endpoint of(URI uri, boolean failover) {
+        boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path = path + "?" + uri.getRawQuery();
+        }
+        return new Endpoint(uri, uri.getHost(), port, ssl, path, failover);
+    }
+
+    public String label() {
+        return failover ? "FAILOVER" : "primary";
+    }
+
+    public RequestOptions requestOptions() {
+        return new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl).setURI(path);
+    }
+
+    @Override
+    public String toString() {
+        return uri.toString();
+    }
+}
