@@ -29,6 +29,7 @@ const signOutButton = document.getElementById('sign-out');
 let current = null;
 let returnTo = DEFAULT_PAGE;
 let sessionSeen = false;
+let sessionExpired = false;
 
 function routeName() {
   const name = location.hash.replace(/^#\/?/, '');
@@ -60,7 +61,8 @@ function mount(name, module, page) {
 }
 
 function showSignIn() {
-  const expired = sessionSeen;
+  const expired = sessionExpired;
+  sessionExpired = false;
   setSignedInChrome(false);
   const page = signInPage.create({
     expired,
@@ -118,6 +120,8 @@ async function start() {
     if (current) current.page.render();
   });
   onUnauthorized(() => {
+    sessionExpired = sessionSeen;
+    sessionSeen = false;
     if (current && current.name !== SIGN_IN) returnTo = current.name;
     if (routeName() === SIGN_IN) showSignIn();
     else location.hash = `#/${SIGN_IN}`;

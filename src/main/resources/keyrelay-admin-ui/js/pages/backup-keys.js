@@ -43,7 +43,7 @@ function table(keys, page) {
   const columns = [
     { label: t('columnId') }, { label: t('columnApiKey') }, { label: t('columnState') },
     { label: t('failoverColumn') }, { label: t('columnUsedFor') }, { label: t('columnUsedAt') },
-    { label: t('columnDeletesAt') }, { label: t('columnCreated') }, { label: t('columnActions'), className: 'actions' },
+    { label: t('columnDeletesAt') }, { label: t('columnActions'), className: 'actions' },
   ];
   const rows = keys.map((key) => h('tr', { dataset: { keyId: key.id } },
     h('td', { class: 'cell-id', text: key.id }),
@@ -53,7 +53,6 @@ function table(keys, page) {
     h('td', { class: 'cell-used-for', text: key.usedFor || '—' }),
     h('td', { class: 'nowrap', text: formatDate(key.usedAt) }),
     h('td', { class: 'nowrap', text: formatDate(key.deletesAt) }),
-    h('td', { class: 'nowrap', text: formatDate(key.createdAt) }),
     h('td', { class: 'actions' }, actions(key, page, 'table'))));
   return dataTable(t('backupKeysTitle'), columns, rows);
 }

@@ -73,7 +73,7 @@ function view({ events, total, offset }, page, goTo) {
     h('td', { text: reason(event.reason) }),
     h('td', { class: 'num', text: event.upstreamStatus ?? '—' }),
     h('td', { class: 'cell-detail', text: event.detail || '—' }),
-    h('td', { class: 'muted', text: event.instance || '—' })));
+    h('td', { class: ['muted', 'nowrap'], text: event.instance || '—' })));
   const cards = h('div', { class: ['cards', 'mobile-only'] }, events.map((event) => h('article', { class: 'card' },
     h('div', { class: 'card-head' }, h('h2', { class: 'card-title', text: event.keyId }), change(event)),
     cardRow(t('columnReason'), reason(event.reason)),

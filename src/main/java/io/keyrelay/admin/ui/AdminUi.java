@@ -44,7 +44,14 @@ public final class AdminUi {
                 // revalidate on every load, so an upgraded jar never runs next to stale cached modules
                 .setCachingEnabled(false);
         router.get("/").handler(ctx -> redirect(ctx, PATH));
-        router.get("/ui").handler(ctx -> redirect(ctx, PATH));
+        // Vert.x also matches "/ui" for "/ui/", which must reach the files
+        router.get("/ui").handler(ctx -> {
+            if (ctx.request().path().equals("/ui")) {
+                redirect(ctx, PATH);
+            } else {
+                ctx.next();
+            }
+        });
         router.get(PATH + "*").handler(AdminUi::secureHeaders).handler(files);
     }
 
