@@ -1,7 +1,7 @@
 // The admin JSON API (SPEC §5). The browser authenticates with the HttpOnly session cookie that signIn sets;
 // the admin token itself is never kept by the page.
 
-const SESSION_PATH = '/admin/session';
+// Cookie-authenticated writes must carry this header (docs/admin-api.md): a cross-site form cannot send it.
 const CSRF_HEADER = 'x-keyrelay-csrf';
 const JSON_TYPE = 'application/json';
 
@@ -56,11 +56,10 @@ async function readJson(response) {
 const id = (value) => encodeURIComponent(value);
 
 export const api = {
-  signIn: (token) => request('POST', SESSION_PATH, { token }, { signingIn: true }),
-  signOut: () => request('DELETE', SESSION_PATH, undefined, { signingIn: true }),
+  signIn: (token) => request('POST', '/admin/sign-in', { token }, { signingIn: true }),
+  signOut: () => request('POST', '/admin/sign-out', undefined, { signingIn: true }),
 
   keys: () => request('GET', '/admin/ohmygpt/keys'),
-  keyStats: () => request('GET', '/admin/ohmygpt/stats'),
   addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),
   setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
   resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
@@ -68,7 +67,9 @@ export const api = {
 
   backupKeys: () => request('GET', '/admin/ohmygpt/backup-keys'),
   addBackupKey: (key) => request('POST', '/admin/ohmygpt/backup-keys', key),
-  importBackupKeys: (keys) => request('POST', '/admin/ohmygpt/backup-keys/import', { keys }),
+  /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
+  importBackupKeys: (entries, enableFailover) =>
+    request('POST', `/admin/ohmygpt/backup-keys/import?enableFailover=${enableFailover}`, entries),
   setBackupFailover: (keyId, enableFailover) =>
     request('PATCH', `/admin/ohmygpt/backup-keys/${id(keyId)}`, { enableFailover }),
   restoreBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/restore`),

@@ -50,7 +50,7 @@ function route() {
     if (link.dataset.page === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
-  page.reload().then(() => { if (current && current.page === page) sessionSeen = true; });
+  page.reload().then((loaded) => { if (loaded) sessionSeen = true; });
 }
 
 function mount(name, module, page) {

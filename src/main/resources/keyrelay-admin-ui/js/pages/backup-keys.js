@@ -1,7 +1,7 @@
 // The backup pool: keys waiting to replace failed ones, their failover setting, import, restore and delete.
 import { api } from '../api.js';
 import { h, uid, replaceChildren } from '../dom.js';
-import { t, formatDate } from '../i18n.js';
+import { t, formatDate, formatNumber } from '../i18n.js';
 import { openModal, confirmAction, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
@@ -157,12 +157,12 @@ function addModal(page) {
   });
 }
 
-/** One key per line: "id apiKey" or "id,apiKey". */
-function parseLines(text, enableFailover) {
+/** One key per line: the API key alone (the server derives an ID), or "id,apiKey" / "id apiKey". */
+function parseLines(text) {
   return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
     .map((line) => {
-      const [keyId, ...rest] = line.split(/[\s,;]+/);
-      return { id: keyId, apiKey: rest.join(''), enableFailover };
+      const parts = line.split(/[\s,;]+/).filter(Boolean);
+      return parts.length === 1 ? parts[0] : { id: parts[0], apiKey: parts.slice(1).join('') };
     });
 }
 
@@ -185,14 +185,14 @@ function importModal(page) {
     ],
     actions: [button(t('close'), { onclick: () => modal.close() }), submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
-      const keys = parseLines(area.value, failover.input.checked);
+      const keys = parseLines(area.value);
       if (keys.length === 0) {
         dialog.error(t('errorRequired'));
         return;
       }
       dialog.error('');
       try {
-        const answer = await api.importBackupKeys(keys);
+        const answer = await api.importBackupKeys(keys, failover.input.checked);
         showImportResult(result, answer);
         area.value = '';
         await page.reload();
@@ -203,12 +203,13 @@ function importModal(page) {
   });
 }
 
+/** answer: { added, skipped, skippedEntries: [{ entry, id, reason }] }; reasons are shown as the server wrote them. */
 function showImportResult(box, answer) {
-  const skipped = Array.isArray(answer.skipped) ? answer.skipped : [];
-  const added = typeof answer.added === 'number' ? answer.added : (answer.added || []).length;
+  const skipped = answer.skippedEntries || [];
+  const summary = t('importResult', { added: formatNumber(answer.added), skipped: formatNumber(answer.skipped) });
   replaceChildren(box,
-    h('p', { class: 'import-summary', text: t('importResult', { added, skipped: skipped.length }) }),
+    h('p', { class: 'import-summary', text: summary }),
     skipped.length > 0 && h('ul', { class: 'import-skipped' },
-      skipped.map((item) => h('li', {}, h('span', { class: 'mono', text: item.id || '—' }), ' — ', item.reason || ''))));
-  toast.success(t('importResult', { added, skipped: skipped.length }));
+      skipped.map((item) => h('li', {}, h('span', { class: 'mono', text: item.id || item.entry }), ' — ', item.reason))));
+  toast.success(summary);
 }

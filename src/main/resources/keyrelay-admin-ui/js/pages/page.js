@@ -18,7 +18,10 @@ export function createPage({ load, view }) {
   const page = {
     element,
     status,
-    /** Fetches; re-renders only if something changed, so focus and scroll stay put during auto-refresh. */
+    /**
+     * Fetches; re-renders only if something changed, so focus and scroll stay put during auto-refresh.
+     * Resolves true when the data arrived.
+     */
     async reload({ force = false } = {}) {
       try {
         const next = await load();
@@ -32,14 +35,16 @@ export function createPage({ load, view }) {
         } else {
           showStatus();
         }
+        return true;
       } catch (error) {
-        if (error && error.status === 401) return;
+        if (error && error.status === 401) return false;
         failure = error;
         if (data === null) {
           replaceChildren(element, h('div', { class: 'empty', role: 'alert' },
             h('p', { text: t('loadFailed', { reason: describeError(error) }) })));
         }
         showStatus();
+        return false;
       }
     },
     render() {

@@ -13,7 +13,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class AdminUi {
     /** Where the UI lives; {@code /} redirects here. */
-    public static final String PATH = "/ui/";
+    public static final String PATH = "/admin/ui/";
 
     /** Classpath folder of the UI's files; named so that no folder in the working directory shadows it. */
     static final String WEB_ROOT = "keyrelay-admin-ui";
@@ -43,10 +43,11 @@ public final class AdminUi {
                 .setIncludeHidden(false)
                 // revalidate on every load, so an upgraded jar never runs next to stale cached modules
                 .setCachingEnabled(false);
+        String bare = PATH.substring(0, PATH.length() - 1);
         router.get("/").handler(ctx -> redirect(ctx, PATH));
-        // Vert.x also matches "/ui" for "/ui/", which must reach the files
-        router.get("/ui").handler(ctx -> {
-            if (ctx.request().path().equals("/ui")) {
+        // Vert.x also matches the bare path for the one with the slash, which must reach the files
+        router.get(bare).handler(ctx -> {
+            if (ctx.request().path().equals(bare)) {
                 redirect(ctx, PATH);
             } else {
                 ctx.next();

@@ -40,7 +40,7 @@ class AdminUiServingTest {
 
     @Test
     void servesThePageWithAStrictContentSecurityPolicy() {
-        HttpResponse<String> answer = get("/ui/");
+        HttpResponse<String> answer = get("/admin/ui/");
         assertEquals(200, answer.statusCode());
         assertTrue(answer.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
         String csp = answer.headers().firstValue("content-security-policy").orElseThrow();
@@ -52,10 +52,10 @@ class AdminUiServingTest {
 
     @Test
     void servesModulesAndDictionariesWithTheirTypes() {
-        HttpResponse<String> module = get("/ui/js/main.js");
+        HttpResponse<String> module = get("/admin/ui/js/main.js");
         assertEquals(200, module.statusCode());
         assertTrue(module.headers().firstValue("content-type").orElseThrow().contains("javascript"));
-        HttpResponse<String> vietnamese = get("/ui/i18n/vi.json");
+        HttpResponse<String> vietnamese = get("/admin/ui/i18n/vi.json");
         assertEquals(200, vietnamese.statusCode());
         assertTrue(vietnamese.headers().firstValue("content-type").orElseThrow().startsWith("application/json"));
         assertTrue(vietnamese.body().contains("Dự phòng"), "served as UTF-8");
@@ -63,9 +63,9 @@ class AdminUiServingTest {
 
     @Test
     void listsNoDirectoriesAndServesNothingOutsideItsFolder() {
-        assertEquals(404, get("/ui/nothing-here.js").statusCode());
-        assertNotEquals(200, get("/ui/js/").statusCode());
-        HttpResponse<String> escape = get("/ui/../logback.xml");
+        assertEquals(404, get("/admin/ui/nothing-here.js").statusCode());
+        assertNotEquals(200, get("/admin/ui/js/").statusCode());
+        HttpResponse<String> escape = get("/admin/ui/../logback.xml");
         assertTrue(escape.statusCode() != 200 || !escape.body().contains("<configuration>"), "file outside the UI folder served");
     }
 
