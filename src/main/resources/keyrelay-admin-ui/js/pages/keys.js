@@ -76,10 +76,18 @@ function card(key, page) {
     h('div', { class: 'card-actions' }, actions(key, page, 'card')));
 }
 
+/** Statuses whose badge already says everything; others show their cooldown and the upstream's last error. */
+const SELF_EXPLAINING = ['healthy', 'using_failover'];
+
 function statusNotes(key) {
   const notes = [];
-  if (key.cooldownUntil) notes.push(h('span', { class: 'muted', text: t('cooldownUntil', { time: formatDate(key.cooldownUntil) }) }));
-  if (key.lastError) notes.push(h('span', { class: ['muted', 'last-error'], title: key.lastError, text: key.lastError }));
+  if (key.cooldownUntil) {
+    notes.push(h('span', { class: ['muted', 'nowrap'], text: t('cooldownUntil', { time: formatDate(key.cooldownUntil) }) }));
+  }
+  if (key.lastError && !SELF_EXPLAINING.includes(key.status)) {
+    // the server's own words, labelled as such
+    notes.push(h('span', { class: ['muted', 'last-error'], title: key.lastError, text: t('lastErrorNote', { message: key.lastError }) }));
+  }
   return notes.length ? h('div', { class: 'notes' }, notes) : null;
 }
 
