@@ -1,5 +1,6 @@
 package io.keyrelay.app;
 
+import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.FailureClassifier;
@@ -60,7 +61,7 @@ public final class KeyRelay implements AutoCloseable {
         Services services = new Services(config, clock, storage, pool, keys, backups, events, storage.settings(),
                 lifecycle, new KeyAdministration(pool, keys, events, clock, instance),
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()),
-                keyUsage, clientKeys, writer);
+                keyUsage, clientKeys, writer, AdminAuth.start(config.admin(), storage.settings(), clock, System.out));
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention());
         maintenance.start();

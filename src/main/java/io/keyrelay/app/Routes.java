@@ -11,6 +11,7 @@ final class Routes {
     static Router build(Vertx vertx, Services services) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+        io.keyrelay.admin.AdminApi.mount(router, services);
         io.keyrelay.admin.ui.AdminUi.mount(router);
         return router;
     }

@@ -1,5 +1,6 @@
 package io.keyrelay.app;
 
+import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKeyStore;
@@ -30,5 +31,6 @@ public record Services(
         FailureClassifier classifier,
         UsageLedger keyUsage,
         ClientKeys clientKeys,
-        SerialStateWriter writer) {
+        SerialStateWriter writer,
+        AdminAuth adminAuth) {
 }

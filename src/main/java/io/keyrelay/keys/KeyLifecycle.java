@@ -79,7 +79,17 @@ public final class KeyLifecycle {
         log.info("key={} {} rotating ({}{})", used.id(), used.status(), reason.wireName(),
                 upstreamStatus == null ? "" : ", upstream " + upstreamStatus);
         writer.submit("rotate " + used.id(), () -> {
-            RotationOutcome outcome = rotation.rotate(used.id(), reason, upstreamStatus);
+            RotationOutcome outcome;
+            try {
+                outcome = rotation.rotate(used, reason, upstreamStatus);
+            } catch (StoreUnavailableException e) {
+                throw e; // retried by the writer (and resumed by rotate); the key stays out of selection meanwhile
+            } catch (RuntimeException e) {
+                // the writer drops this task: the next sync brings back what the database holds, and the sweep
+                // finishes the rotation once its lease has run out
+                pool.completeRotation(used.id(), null);
+                throw e;
+            }
             if (outcome instanceof RotationOutcome.Rotated r) {
                 pool.completeRotation(used.id(), r.replacement());
             } else if (outcome instanceof RotationOutcome.Exhausted e) {

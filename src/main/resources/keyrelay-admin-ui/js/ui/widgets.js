@@ -118,7 +118,7 @@ export function describeError(error) {
   if (status === 401) return t('errorSessionExpired');
   if (status === 403) return t('errorForbidden');
   if (status === 404) return t('errorNotFound');
-  if (status === 409) return t('errorDuplicate');
+  if (status === 409) return t('errorConflict', { message: (error.body && error.body.error) || '' });
   if (status === 413) return t('errorTooLarge');
   if (status === 503) return t('errorUnavailable');
   return t('errorStatus', { status });

@@ -13,7 +13,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class AdminUi {
     /** Where the UI lives; {@code /} redirects here. */
-    public static final String PATH = "/admin/ui/";
+    public static final String PATH = io.keyrelay.admin.AdminApi.UI_PREFIX + "/";
 
     /** Classpath folder of the UI's files; named so that no folder in the working directory shadows it. */
     static final String WEB_ROOT = "keyrelay-admin-ui";
