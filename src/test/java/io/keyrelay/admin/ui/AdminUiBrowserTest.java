@@ -81,7 +81,8 @@ class AdminUiBrowserTest extends BrowserTestBase {
     void statCardsShowWhatTheApiCounts() {
         fixture.addKey("k-exhausted", false);
         fixture.services().lifecycle().rotate(fixture.services().pool().get("k-exhausted").orElseThrow(),
-                EventReason.QUOTA_EXCEEDED, 402); // no backup key yet: exhausted
+                EventReason.QUOTA_EXCEEDED, 402);
+        fixture.awaitStateWrites(); // rotated while no backup key exists: exhausted
         fixture.addKey("k-healthy", true);
         fixture.addKey("k-plain", false);
         fixture.addKey("k-failover", true);
