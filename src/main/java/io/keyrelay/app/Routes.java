@@ -15,6 +15,7 @@ final class Routes {
         router.route().handler(new SecurityHeaders());
         OpsRoutes.mount(router, services.operations());
         io.keyrelay.admin.AdminApi.mount(router, services);
+        io.keyrelay.admin.ui.AdminUi.mount(router);
         return router;
     }
 }
