@@ -17,10 +17,13 @@ import java.util.concurrent.Callable;
 final class BackupKeyRoutes {
     private final BackupKeyAdministration backups;
     private final Duration retention;
+    /** Re-evaluates the low-backup alert, so the UI's banner follows an operator's change without waiting for the timer. */
+    private final Runnable recount;
 
     BackupKeyRoutes(Services services) {
         this.backups = new BackupKeyAdministration(services.keys(), services.backupKeys(), services.clock());
         this.retention = services.config().pool().usedBackupRetention();
+        this.recount = services.operations()::checkBackupsSoon;
     }
 
     void register(RouteTable table) {
@@ -54,13 +57,18 @@ final class BackupKeyRoutes {
         String apiKey = in.apiKey("apiKey");
         boolean enableFailover = in.optionalBool("enableFailover").orElse(false);
         in.check();
-        return () -> Reply.created(Views.backupKey(backups.add(id, apiKey, enableFailover), retention));
+        return () -> {
+            BackupKey added = backups.add(id, apiKey, enableFailover);
+            recount.run();
+            return Reply.created(Views.backupKey(added, retention));
+        };
     }
 
     private Callable<Reply> importMany(RoutingContext ctx) {
         ImportInput input = ImportInput.read(ctx);
         return () -> {
             BackupImport.Report report = backups.importAll(input.candidates());
+            recount.run();
             List<BackupImport.Skipped> skipped = new ArrayList<>(input.rejected());
             skipped.addAll(report.skipped());
             skipped.sort(Comparator.comparingInt(BackupImport.Skipped::position));
@@ -91,6 +99,7 @@ final class BackupKeyRoutes {
             if (!backups.delete(id)) {
                 throw AdminException.keyNotFound();
             }
+            recount.run();
             return Reply.success();
         };
     }
@@ -100,6 +109,7 @@ final class BackupKeyRoutes {
         String id = ctx.pathParam("id");
         return () -> {
             BackupKey restored = backups.restore(id).orElseThrow(AdminException::keyNotFound);
+            recount.run();
             return Reply.ok(new JsonObject().put("success", true).put("key", Views.backupKey(restored, retention)));
         };
     }

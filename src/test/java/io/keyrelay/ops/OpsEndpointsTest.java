@@ -105,6 +105,33 @@ class OpsEndpointsTest {
                 .getJsonArray("alerts").isEmpty(), "no banner once two backup keys are there");
     }
 
+    @Test
+    void addingOrDeletingBackupKeysThroughTheAdminApiReEvaluatesTheAlertWithoutWaitingForTheTimer() {
+        // the periodic count runs once at start and then not for an hour
+        relay = RelayFixture.start(dataDir, Map.of("KEYRELAY_SYNC_INTERVAL", "1h"));
+        io.keyrelay.support.Eventually.waitUntil(() -> alertCount() == 1, "the first count raises backup_low");
+
+        Map<String, String> write = Map.of("authorization", "Bearer " + RelayFixture.ADMIN_TOKEN);
+        String b1 = new JsonObject().put("id", "b1").put("apiKey", apiKeyOf("b1")).encode();
+        assertEquals(201, relay.post("/admin/ohmygpt/backup-keys", b1, write).statusCode());
+        assertEquals(200, relay.post("/admin/ohmygpt/backup-keys/import", "[\"" + apiKeyOf("b2") + "\"]", write)
+                .statusCode());
+        io.keyrelay.support.Eventually.waitUntil(() -> alertCount() == 0, "the alert cleared by the added keys");
+
+        HttpRequest delete = HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/admin/ohmygpt/backup-keys/b1"))
+                .header("authorization", "Bearer " + RelayFixture.ADMIN_TOKEN).DELETE().build();
+        try {
+            assertEquals(200, relay.http().send(delete, HttpResponse.BodyHandlers.ofString()).statusCode());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        io.keyrelay.support.Eventually.waitUntil(() -> alertCount() == 1, "backup_low raised again by the delete");
+    }
+
+    private int alertCount() {
+        return new JsonObject(get("/admin/alerts", admin()).body()).getJsonArray("alerts").size();
+    }
+
     private static Map<String, String> admin() {
         return Map.of("authorization", "Bearer " + RelayFixture.ADMIN_TOKEN);
     }
