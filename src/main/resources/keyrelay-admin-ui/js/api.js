@@ -21,7 +21,11 @@ export function onUnauthorized(listener) {
   unauthorizedListener = listener;
 }
 
-async function request(method, path, body, { signingIn = false } = {}) {
+/**
+ * reportUnauthorized: whether a 401 means the session ended. Not for sign-in and sign-out, and not for the alert
+ * banner, whose fetch runs beside the page's own: the page reports an ended session, once.
+ */
+async function request(method, path, body, { reportUnauthorized = true } = {}) {
   const headers = { accept: JSON_TYPE };
   if (body !== undefined) headers['content-type'] = JSON_TYPE;
   if (method !== 'GET') headers[CSRF_HEADER] = '1';
@@ -38,7 +42,7 @@ async function request(method, path, body, { signingIn = false } = {}) {
     throw new ApiError(0, null);
   }
   const data = await readJson(response);
-  if (response.status === 401 && !signingIn) unauthorizedListener();
+  if (response.status === 401 && reportUnauthorized) unauthorizedListener();
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
@@ -56,8 +60,11 @@ async function readJson(response) {
 const id = (value) => encodeURIComponent(value);
 
 export const api = {
-  signIn: (token) => request('POST', '/admin/sign-in', { token }, { signingIn: true }),
-  signOut: () => request('POST', '/admin/sign-out', undefined, { signingIn: true }),
+  signIn: (token) => request('POST', '/admin/sign-in', { token }, { reportUnauthorized: false }),
+  signOut: () => request('POST', '/admin/sign-out', undefined, { reportUnauthorized: false }),
+
+  /** { alerts: [{ condition, message, availableBackups, watermark, keyId, since }], availableBackups, watermark } */
+  alerts: () => request('GET', '/admin/alerts', undefined, { reportUnauthorized: false }),
 
   keys: () => request('GET', '/admin/ohmygpt/keys'),
   addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),

@@ -1,10 +1,11 @@
-// Starts the admin UI: translations, the hash router, the navigation bar and the auto-refresh timer.
+// Starts the admin UI: translations, the hash router, the navigation bar, the alert banner and the auto-refresh timer.
 import { api, onUnauthorized } from './api.js';
 import {
   loadTranslations, t, translateTree, setLanguage, currentLanguage, onLanguageChange, LANGUAGES, languageName,
 } from './i18n.js';
 import { h } from './dom.js';
 import { isModalOpen } from './ui/modal.js';
+import { refreshAlerts, clearAlerts, renderAlerts } from './ui/alert-banner.js';
 import { toast } from './ui/toast.js';
 import { describeError } from './ui/widgets.js';
 import * as keysPage from './pages/keys.js';
@@ -51,6 +52,7 @@ function route() {
     else link.removeAttribute('aria-current');
   });
   page.reload().then((loaded) => { if (loaded) sessionSeen = true; });
+  refreshAlerts();
 }
 
 function mount(name, module, page) {
@@ -64,6 +66,7 @@ function showSignIn() {
   const expired = sessionExpired;
   sessionExpired = false;
   setSignedInChrome(false);
+  clearAlerts();
   const page = signInPage.create({
     expired,
     onSignedIn: () => {
@@ -108,6 +111,7 @@ function tick() {
   // a dialog may be about to change what is on screen; refresh once it closes
   if (isModalOpen()) return;
   current.page.reload();
+  refreshAlerts();
 }
 
 async function start() {
@@ -117,6 +121,7 @@ async function start() {
   onLanguageChange(() => {
     translateTree(document);
     updateTitle();
+    renderAlerts();
     if (current) current.page.render();
   });
   onUnauthorized(() => {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,10 +48,15 @@ abstract class BrowserTestBase {
 
     @BeforeEach
     void startRelay() {
-        fixture = RelayFixture.start(dataDir);
+        fixture = RelayFixture.start(dataDir, relayEnv());
         chromium.size(1400, 1000);
         ui = new AdminUiPage(chromium.driver, fixture.baseUrl());
         chromium.consoleProblems(); // what earlier tests left
+    }
+
+    /** Settings for the KeyRelay each test starts, on top of the fixture's. */
+    Map<String, String> relayEnv() {
+        return Map.of();
     }
 
     @AfterEach
