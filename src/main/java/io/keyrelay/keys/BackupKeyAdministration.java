@@ -104,8 +104,8 @@ public final class BackupKeyAdministration {
             throw new KeyConflictException("This backup key serves in the key pool as '" + serving.get().id()
                     + "'; delete that key first");
         }
-        if (!backups.restore(id)) {
-            return Optional.empty();
+        if (!backups.restore(b)) {
+            throw new KeyConflictException("This backup key changed while it was being restored; reload and try again");
         }
         log.info("backup={} restored to unused by operator", id);
         return backups.find(id);

@@ -210,7 +210,7 @@ public final class KeyRotation {
         if (keys.findByApiKey(b.apiKey()).isPresent()) {
             backups.markActivated(b.id());
         } else {
-            backups.restore(b.id());
+            backups.restore(b);
             log.info("backup={} was claimed for key={} by an interrupted or overtaken rotation; returned to the pool",
                     b.id(), b.usedFor());
         }
