@@ -71,7 +71,8 @@ public final class KeyRelay implements AutoCloseable {
                 keyUsage, clientKeys, writer, AdminAuth.start(config.admin(), storage.settings(), clock, System.out),
                 operations);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
-                clock, config.pool().rotationLease(), config.pool().usedBackupRetention());
+                clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
+                events, config.pool().eventRetention());
         maintenance.start();
         clientKeys.reload();
         operations.readiness().markPoolLoaded();

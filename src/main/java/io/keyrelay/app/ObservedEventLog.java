@@ -42,4 +42,9 @@ final class ObservedEventLog implements EventLog {
     public long count(String keyId) {
         return delegate.count(keyId);
     }
+
+    @Override
+    public long deleteBefore(java.time.Instant before) {
+        return delegate.deleteBefore(before);
+    }
 }

@@ -43,7 +43,7 @@ public record Config(
     /** Key-pool timings. */
     public record Pool(Duration syncInterval, Duration rateLimitCooldown, Duration exhaustedCooldown,
                        Duration cooldownSweepInterval, Duration usedBackupRetention, Duration usageFlushInterval,
-                       Duration rotationLease) {
+                       Duration rotationLease, Duration eventRetention) {
     }
 
     /** Words that, in an upstream error body, change how an error is classified (matched case-insensitively). */
@@ -124,7 +124,8 @@ public record Config(
                 env.duration("KEYRELAY_COOLDOWN_SWEEP_INTERVAL", Duration.ofSeconds(30)),
                 env.duration("KEYRELAY_USED_BACKUP_RETENTION", Duration.ofHours(12)),
                 env.duration("KEYRELAY_USAGE_FLUSH_INTERVAL", Duration.ofSeconds(2)),
-                env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)));
+                env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)),
+                env.duration("KEYRELAY_EVENT_RETENTION", Duration.ofDays(90)));
         Keywords keywords = new Keywords(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));

@@ -51,6 +51,7 @@ public final class MongoStorage implements AutoCloseable {
         }
         MongoClient client = MongoClients.create(settings.build());
         MongoDatabase database = client.getDatabase(databaseName(uri));
+        Indexes.ensure(database);
         return new MongoStorage(embedded, client, database);
     }
 

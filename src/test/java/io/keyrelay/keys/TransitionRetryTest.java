@@ -112,6 +112,11 @@ class TransitionRetryTest {
             public long count(String keyId) {
                 return events.count(keyId);
             }
+
+            @Override
+            public long deleteBefore(java.time.Instant before) {
+                return events.deleteBefore(before);
+            }
         };
         KeyPool pool = new KeyPool(clock);
         PoolKey k1 = PoolKey.fresh("k1", "sk-test-k1-0123456789abcdef", false, null, clock.instant());
