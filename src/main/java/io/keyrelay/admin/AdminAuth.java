@@ -35,10 +35,35 @@ public final class AdminAuth {
     private final SessionCookies sessions;
     private final AuthThrottle throttle;
 
-    private AdminAuth(byte[] tokenHash, SessionCookies sessions, AuthThrottle throttle) {
+    private final java.util.List<String> trustedProxies;
+
+    private AdminAuth(byte[] tokenHash, SessionCookies sessions, AuthThrottle throttle, java.util.List<String> trustedProxies) {
         this.tokenHash = tokenHash;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.trustedProxies = trustedProxies;
+    }
+
+    /**
+     * The client's address for the throttle: the TCP peer, unless the peer is a trusted reverse proxy; then the
+     * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy. Without this, every client
+     * behind a load balancer would share one count, and anyone could lock the operator out.
+     */
+    String clientAddress(io.vertx.core.http.HttpServerRequest request) {
+        io.vertx.core.net.SocketAddress remote = request.remoteAddress();
+        String peer = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+        String forwarded = request.getHeader("X-Forwarded-For");
+        if (forwarded == null || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+                return hop;
+            }
+        }
+        return peer;
     }
 
     /**
@@ -49,7 +74,7 @@ public final class AdminAuth {
         byte[] hash = config.token().map(AdminAuth::hash).orElseGet(() -> storedOrGenerated(settings, console));
         settings.putIfAbsent(SESSION_SECRET_SETTING, Base64.getEncoder().encodeToString(randomBytes(32)));
         byte[] secret = Base64.getDecoder().decode(settings.get(SESSION_SECRET_SETTING).orElseThrow());
-        return new AdminAuth(hash, new SessionCookies(secret, hash, clock), new AuthThrottle(clock));
+        return new AdminAuth(hash, new SessionCookies(secret, hash, clock), new AuthThrottle(clock), config.trustedProxies());
     }
 
     /** Constant-time: the time taken does not depend on how much of the token is right. */

@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,7 +55,7 @@ final class AuthHandler implements Handler<RoutingContext> {
             ctx.fail(unauthorized(ctx, "Use 'Authorization: Bearer <admin token>'"));
             return;
         }
-        String address = clientAddress(ctx);
+        String address = auth.clientAddress(ctx.request());
         if (refuseWhileThrottled(ctx, auth, address)) {
             return;
         }
@@ -110,10 +109,5 @@ final class AuthHandler implements Handler<RoutingContext> {
     static AdminException unauthorized(RoutingContext ctx, String message) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"keyrelay-admin\"");
         return new AdminException(401, message);
-    }
-
-    static String clientAddress(RoutingContext ctx) {
-        SocketAddress remote = ctx.request().remoteAddress();
-        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
     }
 }

@@ -34,7 +34,7 @@ final class SessionRoutes {
         Input in = Input.body(ctx, "token");
         String token = in.text("token", 1, 1024);
         in.check();
-        String address = AuthHandler.clientAddress(ctx);
+        String address = auth.clientAddress(ctx.request());
         if (AuthHandler.refuseWhileThrottled(ctx, auth, address)) {
             return;
         }

@@ -51,7 +51,13 @@ public record Config(
     }
 
     /** Admin API settings. */
-    public record Admin(Optional<String> token) {
+    /**
+     * Admin API settings.
+     *
+     * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the real client (for
+     *                       the sign-in throttle); empty: the TCP peer is the client
+     */
+    public record Admin(Optional<String> token, List<String> trustedProxies) {
     }
 
     /**
@@ -130,7 +136,8 @@ public record Config(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
         Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN"))
-                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)));
+                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)),
+                env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
         Operations operations = new Operations(
                 Optional.ofNullable(env.optional("KEYRELAY_METRICS_TOKEN")).map(t -> validToken("KEYRELAY_METRICS_TOKEN", t)),
                 env.integer("KEYRELAY_BACKUP_LOW_WATERMARK", 2, 0, 1_000_000),

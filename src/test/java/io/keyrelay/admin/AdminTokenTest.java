@@ -110,4 +110,33 @@ class AdminTokenTest {
             assertEquals(401, guesser.get("/admin/ohmygpt/keys").status(), "a success starts the count again");
         }
     }
+
+    @Test
+    void behindATrustedProxyEachClientIsThrottledOnItsOwn() {
+        MutableClock clock = MutableClock.startingAt("2026-03-01T00:00:00Z");
+        try (AdminServer server = AdminServer.start(dataDir, Map.of("KEYRELAY_TRUSTED_PROXIES", "127.0.0.1"), clock)) {
+            AdminClient guesser = new AdminClient(server, "guess-0123456789abcdef").header("X-Forwarded-For", "203.0.113.5");
+            for (int i = 0; i <= 2 * AuthThrottle.FREE_FAILURES; i++) {
+                guesser.get("/admin/ohmygpt/keys");
+            }
+            assertEquals(429, guesser.get("/admin/ohmygpt/keys").status(), "the guesser is blocked");
+
+            AdminClient operator = server.admin().header("X-Forwarded-For", "198.51.100.7");
+            assertEquals(200, operator.get("/admin/ohmygpt/keys").status(), "another client behind the proxy is not");
+            AdminClient spoofing = server.admin().header("X-Forwarded-For", "198.51.100.7, 203.0.113.5");
+            assertEquals(429, spoofing.get("/admin/ohmygpt/keys").status(), "the hop the proxy added counts, not the client's claim");
+        }
+    }
+
+    @Test
+    void withoutTrustedProxiesForwardedForIsIgnored() {
+        MutableClock clock = MutableClock.startingAt("2026-03-01T00:00:00Z");
+        try (AdminServer server = AdminServer.start(dataDir, Map.of(), clock)) {
+            for (int i = 0; i <= 2 * AuthThrottle.FREE_FAILURES; i++) {
+                new AdminClient(server, "guess-0123456789abcdef").header("X-Forwarded-For", "203.0.113." + i)
+                        .get("/admin/ohmygpt/keys");
+            }
+            assertEquals(429, server.admin().header("X-Forwarded-For", "198.51.100.7").get("/admin/ohmygpt/keys").status());
+        }
+    }
 }
