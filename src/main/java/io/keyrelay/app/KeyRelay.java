@@ -94,6 +94,7 @@ public final class KeyRelay implements AutoCloseable {
                 .setHost(server.host())
                 .setPort(server.port() == 0 ? -1 : server.port())
                 .setTcpNoDelay(true)
+                .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
                 .setCompressionSupported(false)
                 .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();

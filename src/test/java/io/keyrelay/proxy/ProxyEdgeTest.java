@@ -276,6 +276,40 @@ class ProxyEdgeTest {
     }
 
     @Test
+    void clientsThatExpect100ContinueAreAnswered() throws Exception {
+        relay.addKey("k1", false);
+        String body = MESSAGES.body();
+        try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                    + "x-api-key: " + relay.clientKey + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            String first = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            assertTrue(first.startsWith("HTTP/1.1 100 Continue"), first);
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertTrue(readUntil(in, "HTTP/1.1 200 OK"), "then the answer");
+        }
+    }
+
+    private static boolean readUntil(InputStream in, String marker) throws java.io.IOException {
+        StringBuilder seen = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && seen.length() < 4096) {
+            seen.append((char) c);
+            if (seen.indexOf(marker) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void noKeysAtAllGives503() {
         HttpResponse<String> r = relay.post("/v1/messages", MESSAGES.body());
         assertEquals(503, r.statusCode());
