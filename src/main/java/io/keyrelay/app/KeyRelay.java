@@ -1,5 +1,6 @@
 package io.keyrelay.app;
 
+import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.FailureClassifier;
@@ -11,6 +12,7 @@ import io.keyrelay.keys.PoolMaintenance;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoStorage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -18,24 +20,28 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The whole service: storage, the key pool and its timers, and the HTTP servers. */
+/** The whole service: storage, the key pool and its timers, operations (metrics, readiness, alerts), the HTTP servers. */
 public final class KeyRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeyRelay.class);
+    /** How long shutdown waits for queued state changes and usage to reach the database. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
     private final Services services;
-    private final PoolMaintenance maintenance;
+    private final Housekeeping housekeeping;
     private final Vertx vertx;
-    private final List<Long> timers = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private int port;
 
-    private KeyRelay(Services services, PoolMaintenance maintenance, Vertx vertx) {
+    private KeyRelay(Services services, Housekeeping housekeeping, Vertx vertx) {
         this.services = services;
-        this.maintenance = maintenance;
+        this.housekeeping = housekeeping;
         this.vertx = vertx;
     }
 
@@ -48,7 +54,7 @@ public final class KeyRelay implements AutoCloseable {
         String instance = config.server().instanceId();
         var keys = storage.keys();
         var backups = storage.backupKeys();
-        var events = storage.events();
+        ObservedEventLog events = new ObservedEventLog(storage.events());
         KeyPool pool = new KeyPool(clock);
         SerialStateWriter writer = new SerialStateWriter("keyrelay-state-writer");
         KeyRotation rotation = new KeyRotation(keys, backups, events, clock, instance,
@@ -57,15 +63,21 @@ public final class KeyRelay implements AutoCloseable {
                 config.pool().rateLimitCooldown());
         UsageLedger keyUsage = new UsageLedger();
         ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), clock);
+        Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
+        events.listen(operations::onKeyEvent);
         Services services = new Services(config, clock, storage, pool, keys, backups, events, storage.settings(),
                 lifecycle, new KeyAdministration(pool, keys, events, clock, instance),
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()),
-                keyUsage, clientKeys, writer);
+                keyUsage, clientKeys, writer, AdminAuth.start(config.admin(), storage.settings(), clock, System.out),
+                operations);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
-                clock, config.pool().rotationLease(), config.pool().usedBackupRetention());
+                clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
+                events, config.pool().eventRetention());
         maintenance.start();
         clientKeys.reload();
+        operations.readiness().markPoolLoaded();
         log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
+        operations.start(config.pool().syncInterval());
 
         // Linux's epoll transport when its native library loads (it ships in the jar), Java NIO otherwise
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
@@ -73,9 +85,9 @@ public final class KeyRelay implements AutoCloseable {
         if (!vertx.isNativeTransportEnabled()) {
             log.info("network transport: Java NIO ({})", String.valueOf(vertx.unavailableNativeTransportCause()));
         }
-        KeyRelay relay = new KeyRelay(services, maintenance, vertx);
+        KeyRelay relay = new KeyRelay(services, new Housekeeping(services, maintenance), vertx);
         relay.deployHttp();
-        relay.startTimers();
+        relay.housekeeping.start(vertx);
         log.info("KeyRelay listening on {}:{} (instance {})", config.server().host(), relay.port, instance);
         return relay;
     }
@@ -87,36 +99,27 @@ public final class KeyRelay implements AutoCloseable {
                 .setHost(server.host())
                 .setPort(server.port() == 0 ? -1 : server.port())
                 .setTcpNoDelay(true)
+                .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
                 .setCompressionSupported(false)
-                .setIdleTimeout(0);
+                .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(options, (vx, ctx) -> FrontDoor.create(vx, services));
+            HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));
         port = verticles.get(0).actualPort();
     }
 
-    private void startTimers() {
-        Config.Pool p = services.config().pool();
-        timers.add(vertx.setPeriodic(p.syncInterval().toMillis(), id -> {
-            maintenance.reload();
-            services.writer().submit("reload client keys", services.clientKeys()::reload);
-        }));
-        timers.add(vertx.setPeriodic(p.cooldownSweepInterval().toMillis(), id -> maintenance.sweep()));
-        timers.add(vertx.setPeriodic(p.usageFlushInterval().toMillis(), id -> flushUsage()));
-    }
-
-    private void flushUsage() {
-        maintenance.flushUsage();
-        services.writer().submit("client usage", () -> {
-            try {
-                services.clientKeys().flushUsage();
-            } catch (io.keyrelay.keys.StoreUnavailableException e) {
-                // kept in the ledger for the next flush
-            }
-        });
+    /**
+     * A client connection with nothing read or written for this long is closed: longer than any wait a request can
+     * legitimately have (first byte, stream idle), so it only ends abandoned keep-alives and stalled clients.
+     */
+    static Duration clientIdleTimeout(Config config) {
+        Config.Upstream up = config.upstream();
+        Duration longest = up.firstByteTimeout().compareTo(up.streamIdleTimeout()) > 0
+                ? up.firstByteTimeout() : up.streamIdleTimeout();
+        return longest.plusSeconds(30).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     }
 
     public int port() {
@@ -131,32 +134,58 @@ public final class KeyRelay implements AutoCloseable {
         return vertx;
     }
 
-    /** Stops accepting, lets open requests finish within the grace period, writes what is queued, closes the database. */
+    /**
+     * Graceful stop (SIGTERM runs this through Main's shutdown hook): /readyz turns 503, the servers stop accepting,
+     * requests under way (streams included) may finish within {@code KEYRELAY_SHUTDOWN_GRACE}, then queued state
+     * changes and usage are written and the database is closed.
+     */
     @Override
     public void close() {
-        timers.forEach(vertx::cancelTimer);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("KeyRelay stopping: no new connections; open requests have {} to finish",
+                services.config().server().shutdownGrace());
+        services.operations().readiness().markShuttingDown();
+        housekeeping.stop(vertx);
         Duration grace = services.config().server().shutdownGrace();
         try {
-            vertx.close().await(grace.toMillis() + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            vertx.close().await(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("HTTP servers did not stop cleanly: {}", e.toString());
         }
-        flushUsage();
-        try {
-            if (!services.writer().drain(Duration.ofSeconds(10))) {
-                log.warn("{} state changes were still queued at shutdown", services.writer().queued());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // what is queued first (a usage flush may be waiting behind it), then the usage counted since
+        boolean written = drain();
+        if (written) {
+            housekeeping.flushUsage();
+            written = drain();
         }
+        if (written && services.storage().ping()) {
+            log.info("queued state changes and usage written");
+        } else if (written) {
+            log.warn("database unreachable at shutdown: usage counted since the last flush could not be written");
+        } else {
+            log.warn("{} state changes could not be written before shutdown (database unreachable)",
+                    services.writer().queued());
+        }
+        services.operations().close();
         services.writer().close();
         services.storage().close();
         log.info("KeyRelay stopped");
     }
 
+    private boolean drain() {
+        try {
+            return services.writer().drain(FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static <T> T await(io.vertx.core.Future<T> future) {
         try {
-            return future.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            return future.await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the HTTP server: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.keyrelay.app;
 
+import io.keyrelay.ops.OpsRoutes;
+import io.keyrelay.ops.SecurityHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -10,7 +12,10 @@ final class Routes {
 
     static Router build(Vertx vertx, Services services) {
         Router router = Router.router(vertx);
-        router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+        router.route().handler(new SecurityHeaders());
+        OpsRoutes.mount(router, services.operations());
+        io.keyrelay.admin.AdminApi.mount(router, services);
+        io.keyrelay.admin.ui.AdminUi.mount(router);
         return router;
     }
 }

@@ -1,5 +1,6 @@
 package io.keyrelay.app;
 
+import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKeyStore;
@@ -11,6 +12,7 @@ import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoSettingsStore;
 import io.keyrelay.storage.MongoStorage;
 import java.time.Clock;
@@ -30,5 +32,7 @@ public record Services(
         FailureClassifier classifier,
         UsageLedger keyUsage,
         ClientKeys clientKeys,
-        SerialStateWriter writer) {
+        SerialStateWriter writer,
+        AdminAuth adminAuth,
+        Operations operations) {
 }

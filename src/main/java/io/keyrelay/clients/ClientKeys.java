@@ -117,7 +117,7 @@ public final class ClientKeys {
         return deleted;
     }
 
-    /** Writes counted usage; on failure the counts stay for the next flush. */
+    /** Writes counted usage; while the database is unreachable the counts stay for the next flush. */
     public void flushUsage() {
         var batch = usage.drain();
         if (batch.isEmpty()) {
@@ -125,7 +125,8 @@ public final class ClientKeys {
         }
         try {
             store.addUsage(batch);
-        } catch (RuntimeException e) {
+        } catch (io.keyrelay.keys.StoreUnavailableException e) {
+            // nothing was written: keep the counts for the next flush (as the key pool's usage does)
             usage.restore(batch);
             throw e;
         }

@@ -19,7 +19,8 @@ public record Config(
         Storage storage,
         Pool pool,
         Keywords keywords,
-        Admin admin) {
+        Admin admin,
+        Operations operations) {
 
     /** Listening socket and process-level settings. */
     public record Server(String host, int port, int eventLoops, long maxBodyBytes, Duration shutdownGrace,
@@ -42,7 +43,7 @@ public record Config(
     /** Key-pool timings. */
     public record Pool(Duration syncInterval, Duration rateLimitCooldown, Duration exhaustedCooldown,
                        Duration cooldownSweepInterval, Duration usedBackupRetention, Duration usageFlushInterval,
-                       Duration rotationLease) {
+                       Duration rotationLease, Duration eventRetention) {
     }
 
     /** Words that, in an upstream error body, change how an error is classified (matched case-insensitively). */
@@ -50,7 +51,26 @@ public record Config(
     }
 
     /** Admin API settings. */
-    public record Admin(Optional<String> token) {
+    /**
+     * Admin API settings.
+     *
+     * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the real client (for
+     *                       the sign-in throttle); empty: the TCP peer is the client
+     */
+    public record Admin(Optional<String> token, List<String> trustedProxies) {
+    }
+
+    /**
+     * Health, metrics and alerts.
+     *
+     * @param metricsToken        bearer token {@code /metrics} asks for; empty: no auth
+     * @param backupLowWatermark  alert when fewer unused backup keys than this are left
+     * @param alertWebhook        where alerts are POSTed as JSON; empty: alerts are only logged and shown
+     * @param alertRepeatInterval the same alert is sent at most once per this interval
+     * @param healthCheckInterval how often the database is pinged for {@code /readyz}
+     */
+    public record Operations(Optional<String> metricsToken, int backupLowWatermark, Optional<URI> alertWebhook,
+                             Duration alertRepeatInterval, Duration healthCheckInterval) {
     }
 
     public static final String PRIMARY_MESSAGES = "https://api.ohmygpt.com/v1/messages";
@@ -62,8 +82,22 @@ public record Config(
     public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
     public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");
 
+    /**
+     * Reads the process environment, on top of the optional file named by {@code KEYRELAY_CONFIG_FILE}
+     * ({@code KEY=VALUE} lines, {@code #} comments); a variable set in the environment wins over the file.
+     */
     public static Config fromEnvironment() {
-        return from(System.getenv());
+        return from(withConfigFile(System.getenv()));
+    }
+
+    static Map<String, String> withConfigFile(Map<String, String> environment) {
+        String file = environment.get("KEYRELAY_CONFIG_FILE");
+        if (file == null || file.isBlank()) {
+            return environment;
+        }
+        Map<String, String> merged = new java.util.HashMap<>(ConfigFile.read(Path.of(file.trim())));
+        merged.putAll(environment);
+        return merged;
     }
 
     /** Reads and validates; throws {@link ConfigException} naming the first bad variable. */
@@ -96,12 +130,21 @@ public record Config(
                 env.duration("KEYRELAY_COOLDOWN_SWEEP_INTERVAL", Duration.ofSeconds(30)),
                 env.duration("KEYRELAY_USED_BACKUP_RETENTION", Duration.ofHours(12)),
                 env.duration("KEYRELAY_USAGE_FLUSH_INTERVAL", Duration.ofSeconds(2)),
-                env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)));
+                env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)),
+                env.duration("KEYRELAY_EVENT_RETENTION", Duration.ofDays(90)));
         Keywords keywords = new Keywords(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
-        Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN")).map(t -> validToken(t)));
-        return new Config(server, upstream, storage, pool, keywords, admin);
+        Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN"))
+                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)),
+                env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
+        Operations operations = new Operations(
+                Optional.ofNullable(env.optional("KEYRELAY_METRICS_TOKEN")).map(t -> validToken("KEYRELAY_METRICS_TOKEN", t)),
+                env.integer("KEYRELAY_BACKUP_LOW_WATERMARK", 2, 0, 1_000_000),
+                Optional.ofNullable(env.optionalUrl("KEYRELAY_ALERT_WEBHOOK_URL")),
+                env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
+                env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
+        return new Config(server, upstream, storage, pool, keywords, admin, operations);
     }
 
     private static String validMongoUri(String uri) {
@@ -112,9 +155,9 @@ public record Config(
         return uri;
     }
 
-    private static String validToken(String token) {
+    private static String validToken(String variable, String token) {
         if (token.length() < 16) {
-            throw new ConfigException("KEYRELAY_ADMIN_TOKEN is invalid: expected at least 16 characters");
+            throw new ConfigException(variable + " is invalid: expected at least 16 characters");
         }
         return token;
     }

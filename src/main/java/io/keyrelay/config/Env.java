@@ -91,6 +91,11 @@ final class Env {
         return d;
     }
 
+    /** A URL, or null when the variable is unset. */
+    URI optionalUrl(String name) {
+        return optional(name) == null ? null : url(name, null);
+    }
+
     URI url(String name, String fallback) {
         String v = string(name, fallback);
         try {

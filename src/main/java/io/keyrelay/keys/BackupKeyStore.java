@@ -18,8 +18,11 @@ public interface BackupKeyStore {
 
     boolean delete(String id);
 
-    /** Puts a used key back in the pool; true when the key existed. */
-    boolean restore(String id);
+    /**
+     * Puts a key back in the pool as unused, only if it is still as {@code seen} ({@code isUsed}, {@code activated},
+     * {@code usedFor}), so a restore never erases a claim a rotation made meanwhile; true when restored.
+     */
+    boolean restore(BackupKey seen);
 
     /**
      * Atomically takes the oldest unused backup key for {@code failedKeyId}: {@code isUsed} true, {@code activated}

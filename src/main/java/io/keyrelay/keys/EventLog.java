@@ -11,4 +11,7 @@ public interface EventLog {
     List<KeyEvent> page(String keyId, int offset, int limit);
 
     long count(String keyId);
+
+    /** Deletes events older than {@code before}; returns how many. */
+    long deleteBefore(java.time.Instant before);
 }

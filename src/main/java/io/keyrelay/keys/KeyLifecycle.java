@@ -79,7 +79,17 @@ public final class KeyLifecycle {
         log.info("key={} {} rotating ({}{})", used.id(), used.status(), reason.wireName(),
                 upstreamStatus == null ? "" : ", upstream " + upstreamStatus);
         writer.submit("rotate " + used.id(), () -> {
-            RotationOutcome outcome = rotation.rotate(used.id(), reason, upstreamStatus);
+            RotationOutcome outcome;
+            try {
+                outcome = rotation.rotate(used, reason, upstreamStatus);
+            } catch (StoreUnavailableException e) {
+                throw e; // retried by the writer (and resumed by rotate); the key stays out of selection meanwhile
+            } catch (RuntimeException e) {
+                // the writer drops this task: the next sync brings back what the database holds, and the sweep
+                // finishes the rotation once its lease has run out
+                pool.completeRotation(used.id(), null);
+                throw e;
+            }
             if (outcome instanceof RotationOutcome.Rotated r) {
                 pool.completeRotation(used.id(), r.replacement());
             } else if (outcome instanceof RotationOutcome.Exhausted e) {
@@ -116,25 +126,82 @@ public final class KeyLifecycle {
                 upstreamStatus == null ? "" : " upstream=" + upstreamStatus,
                 next.cooldownUntil() == null ? "" : " cooldownUntil=" + next.cooldownUntil());
         pool.holdForWrite(expected.id());
-        writer.submit(reason.wireName() + " " + expected.id(), () -> {
+        KeyEvent event = new KeyEvent(expected.id(), expected.status().wireName(), next.status().wireName(),
+                reason.wireName(), upstreamStatus, next.lastError(), instance, now);
+        writer.submit(reason.wireName() + " " + expected.id(), new PersistTransition(expected, next, event, now));
+        return true;
+    }
+
+    /**
+     * Writes one transition and its event. The writer reruns it after a database outage, so it remembers how far it
+     * got: a state already stored is not compared again (which would look like another instance's change), the event
+     * is appended once, and the pool's hold on the key is released once.
+     */
+    private final class PersistTransition implements Runnable {
+        private final PoolKey expected;
+        private final KeyState next;
+        private final KeyEvent event;
+        private final Instant at;
+        private boolean stored;
+        private boolean released;
+        private boolean outcomeUnknown; // the last compare-and-set failed in flight: it may have been applied
+
+        PersistTransition(PoolKey expected, KeyState next, KeyEvent event, Instant at) {
+            this.expected = expected;
+            this.next = next;
+            this.event = event;
+            this.at = at;
+        }
+
+        @Override
+        public void run() {
             try {
-                if (keys.compareAndSetState(expected.id(), expected.status(), next, now)) {
-                    events.append(new KeyEvent(expected.id(), expected.status().wireName(), next.status().wireName(),
-                            reason.wireName(), upstreamStatus, next.lastError(), instance, now));
-                } else {
-                    // another instance changed the key first: adopt what the database says
-                    pool.releaseWrite(expected.id());
-                    pool.adopt(expected.id(), keys.find(expected.id()));
-                    return;
+                if (!stored && !compareAndSet()) {
+                    Optional<PoolKey> current = keys.find(expected.id());
+                    boolean ours = outcomeUnknown && current.isPresent() && sameStoredState(current.get().state(), next);
+                    if (!ours) {
+                        // another instance changed the key first: adopt what the database says
+                        release();
+                        pool.adopt(expected.id(), current);
+                        return;
+                    }
+                    // our write landed but its acknowledgement was lost in an outage
                 }
+                stored = true;
+                events.append(event);
+                release();
             } catch (StoreUnavailableException e) {
-                throw e; // retried by the writer; the key stays held
+                throw e; // rerun by the writer; the key stays held
             } catch (RuntimeException e) {
-                pool.releaseWrite(expected.id());
+                release();
                 throw e;
             }
-            pool.releaseWrite(expected.id());
-        });
-        return true;
+        }
+
+        private boolean compareAndSet() {
+            boolean unknownBefore = outcomeUnknown;
+            outcomeUnknown = true;
+            boolean swapped = keys.compareAndSetState(expected.id(), expected.status(), next, at);
+            outcomeUnknown = unknownBefore && !swapped;
+            return swapped;
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                pool.releaseWrite(expected.id());
+            }
+        }
+    }
+
+    /** Equal as the database keeps them (it stores times to the millisecond). */
+    private static boolean sameStoredState(KeyState a, KeyState b) {
+        return a.status() == b.status() && a.resumeStatus() == b.resumeStatus()
+                && java.util.Objects.equals(a.lastError(), b.lastError())
+                && java.util.Objects.equals(millis(a.cooldownUntil()), millis(b.cooldownUntil()));
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
     }
 }

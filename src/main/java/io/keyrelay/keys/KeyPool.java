@@ -32,6 +32,7 @@ public final class KeyPool {
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pendingWrites = new ConcurrentHashMap<>();
+    private final Map<String, Long> tombstones = new ConcurrentHashMap<>();
     private final AtomicLong stamps = new AtomicLong();
     private final AtomicLong cursor = new AtomicLong();
     private volatile Selection selection = Selection.EMPTY;
@@ -104,25 +105,30 @@ public final class KeyPool {
     /** Replaces {@code expected} with {@code next} if the key is still exactly {@code expected}. */
     public boolean replace(PoolKey expected, PoolKey next) {
         Entry current = entries.get(expected.id());
-        if (current == null || current.rotating() || !current.key().equals(expected)) {
+        if (current == null || current.rotating() || !sameState(current.key(), expected)) {
             return false;
         }
-        boolean swapped = entries.replace(expected.id(), current, new Entry(next, false, stamps.incrementAndGet()));
+        // usage counters may have been reloaded since the caller picked the key: keep the newer ones
+        PoolKey updated = current.key().withState(next.state(), next.updatedAt());
+        boolean swapped = entries.replace(expected.id(), current, new Entry(updated, false, stamps.incrementAndGet()));
         if (swapped) {
             rebuild();
         }
         return swapped;
     }
 
-    /** Sets a key as the database or an operator says it is. */
+    /** Sets a key as the database or an operator says it is; a key being rotated stays out of selection. */
     public void put(PoolKey key) {
-        entries.put(key.id(), new Entry(key, false, stamps.incrementAndGet()));
+        long stamp = stamps.incrementAndGet();
+        entries.compute(key.id(), (id, old) -> new Entry(key, old != null && old.rotating(), stamp));
+        tombstones.remove(key.id());
         rebuild();
     }
 
     public void remove(String id) {
         if (entries.remove(id) != null) {
-            stamps.incrementAndGet();
+            // a reload that read the database before this removal must not bring the key back
+            tombstones.put(id, stamps.incrementAndGet());
             rebuild();
         }
     }
@@ -130,7 +136,7 @@ public final class KeyPool {
     /** Takes a key out of selection while it is rotated; false if it changed or is already being rotated. */
     public boolean beginRotation(PoolKey expected) {
         Entry current = entries.get(expected.id());
-        if (current == null || current.rotating() || !current.key().equals(expected)) {
+        if (current == null || current.rotating() || !sameState(current.key(), expected)) {
             return false;
         }
         boolean swapped = entries.replace(expected.id(), current, new Entry(current.key(), true, stamps.incrementAndGet()));
@@ -143,17 +149,19 @@ public final class KeyPool {
     /** Ends a rotation: the failed key leaves and its replacement, if any, joins. */
     public void completeRotation(String failedId, PoolKey replacement) {
         entries.remove(failedId);
+        tombstones.put(failedId, stamps.incrementAndGet());
         if (replacement != null) {
             entries.put(replacement.id(), new Entry(replacement, false, stamps.incrementAndGet()));
+            tombstones.remove(replacement.id());
         }
-        stamps.incrementAndGet();
         rebuild();
     }
 
     /** Takes the database's word for one key (ending any rotation here): as it is stored, or gone. */
     public void adopt(String failedId, Optional<PoolKey> current) {
         if (current.isPresent()) {
-            put(current.get());
+            entries.put(failedId, new Entry(current.get(), false, stamps.incrementAndGet()));
+            rebuild();
         } else {
             remove(failedId);
         }
@@ -179,25 +187,43 @@ public final class KeyPool {
      */
     public void reload(Collection<PoolKey> fromDatabase, long stampBefore) {
         Set<String> seen = new HashSet<>();
-        boolean changed = false;
+        boolean[] changed = {false};
+        tombstones.values().removeIf(stamp -> stamp <= stampBefore); // removals the database read already shows
         for (PoolKey key : fromDatabase) {
             seen.add(key.id());
-            Entry local = entries.get(key.id());
-            if (local != null && (local.key().equals(key) || keepsLocal(local, stampBefore))) {
+            if (tombstones.containsKey(key.id())) {
                 continue;
             }
-            entries.put(key.id(), new Entry(key, false, stampBefore));
-            changed = true;
+            // per-key atomic, so a change made on an event loop meanwhile is never overwritten
+            entries.compute(key.id(), (id, local) -> {
+                if (local != null && (local.key().equals(key) || keepsLocal(local, stampBefore))) {
+                    return local;
+                }
+                changed[0] = true;
+                return new Entry(key, false, stampBefore);
+            });
         }
-        for (Entry local : new ArrayList<>(entries.values())) {
-            if (!seen.contains(local.key().id()) && !keepsLocal(local, stampBefore)) {
-                entries.remove(local.key().id(), local);
-                changed = true;
+        for (String id : new ArrayList<>(entries.keySet())) {
+            if (!seen.contains(id)) {
+                entries.computeIfPresent(id, (k, local) -> {
+                    if (keepsLocal(local, stampBefore)) {
+                        return local;
+                    }
+                    changed[0] = true;
+                    return null;
+                });
             }
         }
-        if (changed) {
+        if (changed[0]) {
             rebuild();
         }
+    }
+
+    /** Same state and setting: counters and timestamps may differ between two reads of one key. */
+    private static boolean sameState(PoolKey a, PoolKey b) {
+        return a.status() == b.status() && a.resumeStatus() == b.resumeStatus()
+                && a.enableFailover() == b.enableFailover() && a.apiKey().equals(b.apiKey())
+                && java.util.Objects.equals(a.cooldownUntil(), b.cooldownUntil());
     }
 
     private boolean keepsLocal(Entry local, long stampBefore) {

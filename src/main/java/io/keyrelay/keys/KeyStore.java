@@ -36,11 +36,22 @@ public interface KeyStore {
 
     // --- rotation steps (see KeyRotation) ---
 
-    /** Marks the key as being rotated unless it already is or is gone; true when this caller won. */
-    boolean claimRotation(String id, String instance, Instant now, String reason, Integer upstreamStatus);
+    /**
+     * Marks the key as being rotated if its stored status is still {@code expected} and no rotation is in progress;
+     * true when this caller won. The status guard keeps a failure seen by several instances from rotating a key
+     * that one of them has already rotated, exhausted or switched.
+     */
+    boolean claimRotation(String id, KeyStatus expected, String instance, Instant now, String reason,
+                          Integer upstreamStatus);
 
-    /** Records the claimed backup and the replacement's id on the failed key. */
-    void recordRotationTarget(String id, String backupId, String newKeyId);
+    /**
+     * Records the claimed backup and the replacement's id on the failed key's rotation, once: true when recorded
+     * here, false when the rotation already has a backup (another instance finishing it chose first) or is gone.
+     */
+    boolean recordRotationTarget(String id, String backupId, String newKeyId);
+
+    /** The rotation in progress on this key, if any. */
+    Optional<RotationRecord> rotationOf(String id);
 
     /** Ends a rotation with no backup left: the key becomes {@code state} and loses its rotation record. */
     void finishRotationWithoutBackup(String id, KeyState state, Instant now);
@@ -50,4 +61,7 @@ public interface KeyStore {
 
     /** The key that replaced {@code failedKeyId}, if one was inserted. */
     Optional<PoolKey> findReplacementOf(String failedKeyId);
+
+    /** The pool key holding this API key, if any (how a backup key is known to be in use). */
+    Optional<PoolKey> findByApiKey(String apiKey);
 }

@@ -24,10 +24,13 @@ public final class PoolMaintenance {
     private final Clock clock;
     private final Duration rotationLease;
     private final Duration usedBackupRetention;
+    private final Duration eventRetention;
+    private final EventLog events;
 
     public PoolMaintenance(KeyPool pool, KeyStore keys, BackupKeyStore backups, KeyLifecycle lifecycle,
                            KeyRotation rotation, UsageLedger usage, StateWriter writer, Clock clock,
-                           Duration rotationLease, Duration usedBackupRetention) {
+                           Duration rotationLease, Duration usedBackupRetention, EventLog events,
+                           Duration eventRetention) {
         this.pool = pool;
         this.keys = keys;
         this.backups = backups;
@@ -38,6 +41,8 @@ public final class PoolMaintenance {
         this.clock = clock;
         this.rotationLease = rotationLease;
         this.usedBackupRetention = usedBackupRetention;
+        this.events = events;
+        this.eventRetention = eventRetention;
     }
 
     /** At start, synchronously: finish this instance's interrupted rotations, then load the pool. */
@@ -55,9 +60,10 @@ public final class PoolMaintenance {
             int recovered = lifecycle.sweepCooldowns();
             int finished = rotation.recover(false, rotationLease);
             long deleted = backups.deleteUsedBefore(clock.instant().minus(usedBackupRetention));
-            if (recovered + finished + deleted > 0) {
-                log.info("sweep: {} keys back from cooldown, {} stale rotations finished, {} used backup keys deleted",
-                        recovered, finished, deleted);
+            long pruned = events.deleteBefore(clock.instant().minus(eventRetention));
+            if (recovered + finished + deleted + pruned > 0) {
+                log.info("sweep: {} keys back from cooldown, {} stale rotations finished, {} used backup keys deleted, "
+                        + "{} old events pruned", recovered, finished, deleted, pruned);
             }
         });
     }

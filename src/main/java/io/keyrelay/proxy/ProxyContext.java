@@ -14,6 +14,7 @@ final class ProxyContext {
     final HttpClient client;
     final Services services;
     final Endpoints endpoints;
+    final ProxyObserver observer;
     final int maxAttempts;
     final long maxBodyBytes;
     final long connectTimeoutMs;
@@ -26,6 +27,7 @@ final class ProxyContext {
         this.services = services;
         Config.Upstream up = services.config().upstream();
         this.endpoints = Endpoints.from(up);
+        this.observer = services.operations().proxyObserver();
         this.maxAttempts = up.maxAttempts();
         this.maxBodyBytes = services.config().server().maxBodyBytes();
         this.connectTimeoutMs = up.connectTimeout().toMillis();

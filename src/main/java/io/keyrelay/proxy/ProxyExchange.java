@@ -56,11 +56,13 @@ final class ProxyExchange {
     private long waitedForRotationMs;
     private LastFailure lastFailure = LastFailure.NONE;
     private HttpClientRequest upstream;
+    private Endpoint lastEndpoint;
     private boolean committed;
     private boolean finished;
     private boolean clientGone;
     private Deadlines.Deadline firstByteTimer;
     private Deadlines.Deadline idleTimer;
+    private boolean firstByteTimedOut;
 
     ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
         this.ctx = ctx;
@@ -74,6 +76,7 @@ final class ProxyExchange {
 
     void start() {
         resp.closeHandler(v -> onClientGone());
+        resp.endHandler(v -> ctx.observer.requestEnded(req, lastEndpoint, clientKeyId));
         nextAttempt();
     }
 
@@ -106,6 +109,8 @@ final class ProxyExchange {
         boolean failover = key.usesFailoverEndpoint(now);
         Endpoint endpoint = ctx.endpoints.select(dialect, failover);
         tried.add(triedMark(key, now));
+        lastEndpoint = endpoint;
+        long started = ctx.observer.attemptStarted(endpoint, attempts);
         log.info("POST {} key={} {} stream={}", endpoint, key.id(), endpoint.label(), stream);
         ctx.client.request(endpoint.requestOptions().setConnectTimeout(ctx.connectTimeoutMs)).onComplete(ar -> {
             if (ar.failed()) {
@@ -119,10 +124,14 @@ final class ProxyExchange {
             }
             upstream = up;
             ForwardedHeaders.toUpstream(req.headers(), up.headers(), key.apiKey());
-            firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs,
-                    () -> up.reset(0, new TimeoutException("no answer within the first-byte timeout")));
+            firstByteTimedOut = false;
+            firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs, () -> {
+                firstByteTimedOut = true;
+                up.connection().close();
+            });
             up.send(body).onComplete(r -> {
                 cancelFirstByteTimer();
+                ctx.observer.upstreamAnswered(endpoint, r.succeeded() ? r.result().statusCode() : 0, started);
                 if (r.failed()) {
                     onAttemptFailed(key, r.cause());
                 } else {
@@ -163,8 +172,9 @@ final class ProxyExchange {
         if (clientGone || finished) {
             return;
         }
-        boolean timeout = cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")
-                || (cause.getCause() instanceof TimeoutException);
+        String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        boolean timeout = firstByteTimedOut || cause instanceof TimeoutException
+                || message.contains("timeout") || message.contains("timed out");
         lastFailure = timeout ? LastFailure.TIMEOUT : LastFailure.CONNECT;
         log.warn("key={} attempt {} failed before the first byte: {}", key.id(), attempts, cause.toString());
         ctx.services.lifecycle().onAnswer(key, FailureClass.TRANSIENT, null, Optional.empty());
@@ -174,8 +184,12 @@ final class ProxyExchange {
     /** A 2xx: from its first byte on, the answer is the client's; nothing is retried after that. */
     private void relay(PoolKey key, HttpClientResponse answer) {
         UsageReader usage = new UsageReader(stream || isEventStream(answer));
+        boolean[] abandoned = {false}; // this answer failed before its first byte and another attempt took over
         startIdleWatch(answer);
         answer.handler(chunk -> {
+            if (clientGone || abandoned[0]) {
+                return;
+            }
             if (idleTimer != null) {
                 idleTimer.restart();
             }
@@ -191,6 +205,9 @@ final class ProxyExchange {
         });
         answer.endHandler(v -> {
             stopIdleWatch();
+            if (clientGone || abandoned[0] || finished) {
+                return;
+            }
             if (!committed) {
                 commitHead(answer);
             }
@@ -200,7 +217,11 @@ final class ProxyExchange {
         });
         answer.exceptionHandler(err -> {
             stopIdleWatch();
+            if (abandoned[0]) {
+                return;
+            }
             if (!committed) {
+                abandoned[0] = true;
                 onAttemptFailed(key, err); // nothing sent yet: another key may still answer
                 return;
             }

@@ -35,6 +35,8 @@ public final class ProxyHandler {
     }
 
     public void handle(HttpServerRequest req, Dialect dialect) {
+        // counted when it ends; a ProxyExchange replaces this with a handler that also knows endpoint and client
+        req.response().endHandler(v -> context.observer.requestEnded(req, null, null));
         Authentication auth = context.services.clientKeys().authenticate(presentedKey(req));
         if (auth instanceof Authentication.Rejected r) {
             Responses.error(req.response(), dialect, ErrorKind.AUTHENTICATION, r.message());
@@ -46,6 +48,12 @@ public final class ProxyHandler {
             return;
         }
         String clientKeyId = ((Authentication.Accepted) auth).key().id();
+        if (!isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            req.response().putHeader(HttpHeaders.CONNECTION, "close");
+            Responses.error(req.response(), dialect, 415, ErrorKind.INVALID_REQUEST,
+                    "Content-Type must be application/json");
+            return;
+        }
         long declared = contentLength(req);
         if (declared > context.maxBodyBytes) {
             tooLarge(req, dialect);
@@ -121,6 +129,16 @@ public final class ProxyHandler {
     private static void tooLarge(HttpServerRequest req, Dialect dialect) {
         req.response().putHeader(HttpHeaders.CONNECTION, "close");
         Responses.error(req.response(), dialect, ErrorKind.TOO_LARGE, "The request body is too large");
+    }
+
+    /** JSON, or no type at all (raw HTTP clients); both APIs take nothing else. */
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json") || type.regionMatches(true, type.length() - 5, "+json", 0, 5);
     }
 
     private static long contentLength(HttpServerRequest req) {

@@ -16,8 +16,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     static final String FILE_NAME = "keyrelay.mv.db";
 
     private final SerializedH2Backend backend;
-    private final MongoServer server;
     private final InetSocketAddress address;
+    private MongoServer server;
+    private boolean closed;
 
     private EmbeddedMongo(SerializedH2Backend backend, MongoServer server, InetSocketAddress address) {
         this.backend = backend;
@@ -46,14 +47,38 @@ public final class EmbeddedMongo implements AutoCloseable {
         return "mongodb://127.0.0.1:" + address.getPort();
     }
 
-    /** Stops answering (as during an outage) without losing data; {@link #close} still closes the file. */
-    public void stopListening() {
-        server.stopListening();
+    /**
+     * Stops answering, as during an outage: the socket closes and so does every client connection; the data stays.
+     * {@link #startListening} brings it back on the same port.
+     */
+    public synchronized void stopListening() {
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+            log.info("embedded database stopped listening (outage)");
+        }
+    }
+
+    /** Listens again on the same port after {@link #stopListening}. */
+    public synchronized void startListening() {
+        if (server == null) {
+            MongoServer restarted = new MongoServer(backend);
+            restarted.bind(address.getHostString(), address.getPort());
+            server = restarted;
+            log.info("embedded database listening again on 127.0.0.1:{}", address.getPort());
+        }
     }
 
     @Override
-    public void close() {
-        server.shutdownNow();
-        backend.close();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+        }
+        backend.closeStore();
     }
 }

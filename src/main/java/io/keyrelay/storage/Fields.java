@@ -53,7 +53,15 @@ final class Fields {
         return null;
     }
 
+    /** As a BSON date; instants beyond a date's range (e.g. {@code Instant.MAX} as "no bound") saturate. */
     static Date date(Instant instant) {
-        return instant == null ? null : Date.from(instant);
+        if (instant == null) {
+            return null;
+        }
+        try {
+            return Date.from(instant);
+        } catch (IllegalArgumentException e) {
+            return new Date(instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE);
+        }
     }
 }

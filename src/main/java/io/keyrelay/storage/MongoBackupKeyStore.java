@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /** {@code ohmygpt_backup_keys}. A claim is one findOneAndUpdate, so a backup key is handed out once. */
 public final class MongoBackupKeyStore implements BackupKeyStore {
@@ -61,8 +62,12 @@ public final class MongoBackupKeyStore implements BackupKeyStore {
     }
 
     @Override
-    public boolean restore(String id) {
-        return MongoCalls.call("restore backup key " + id, () -> collection.updateOne(eq("_id", id),
+    public boolean restore(BackupKey seen) {
+        Bson unchanged = and(eq("_id", seen.id()),
+                seen.isUsed() ? eq("isUsed", true) : ne("isUsed", true),
+                seen.activated() ? eq("activated", true) : ne("activated", true),
+                eq("usedFor", seen.usedFor()));
+        return MongoCalls.call("restore backup key " + seen.id(), () -> collection.updateOne(unchanged,
                 new Document("$set", new Document("isUsed", false).append("activated", false)
                         .append("usedFor", null).append("usedAt", null))).getMatchedCount() == 1);
     }

@@ -44,6 +44,12 @@ public final class MongoEventLog implements EventLog {
         return MongoCalls.call("count events", () -> collection.countDocuments(filter(keyId)));
     }
 
+    @Override
+    public long deleteBefore(java.time.Instant before) {
+        return MongoCalls.call("delete old events", () -> collection.deleteMany(
+                com.mongodb.client.model.Filters.lt("at", Fields.date(before))).getDeletedCount());
+    }
+
     private static Bson filter(String keyId) {
         return keyId == null ? new Document() : eq("keyId", keyId);
     }

@@ -59,10 +59,15 @@ public final class MongoKeyStore implements KeyStore {
 
     @Override
     public boolean compareAndSetState(String id, KeyStatus expected, KeyState next, Instant now) {
-        Bson statusIs = expected == KeyStatus.HEALTHY ? in("status", "healthy", null) : eq("status", expected.wireName());
         Document set = stateFields(next).append("updatedAt", Fields.date(now));
         return MongoCalls.call("update key " + id, () -> collection.updateOne(
-                and(eq("_id", id), statusIs, exists("rotation", false)), new Document("$set", set)).getModifiedCount() == 1);
+                and(eq("_id", id), statusIs(expected), exists("rotation", false)), new Document("$set", set))
+                .getModifiedCount() == 1);
+    }
+
+    /** Documents of the original system may lack a status; they count as healthy. */
+    private static Bson statusIs(KeyStatus expected) {
+        return expected == KeyStatus.HEALTHY ? in("status", "healthy", null) : eq("status", expected.wireName());
     }
 
     @Override
@@ -83,18 +88,27 @@ public final class MongoKeyStore implements KeyStore {
     }
 
     @Override
-    public boolean claimRotation(String id, String instance, Instant now, String reason, Integer upstreamStatus) {
+    public boolean claimRotation(String id, KeyStatus expected, String instance, Instant now, String reason,
+                                 Integer upstreamStatus) {
         Document rotation = new Document("instance", instance).append("startedAt", Fields.date(now))
                 .append("reason", reason).append("upstreamStatus", upstreamStatus);
         return MongoCalls.call("claim rotation of " + id, () -> collection.updateOne(
-                and(eq("_id", id), exists("rotation", false)),
+                and(eq("_id", id), statusIs(expected), exists("rotation", false)),
                 new Document("$set", new Document("rotation", rotation))).getModifiedCount() == 1);
     }
 
     @Override
-    public void recordRotationTarget(String id, String backupId, String newKeyId) {
-        MongoCalls.run("record rotation of " + id, () -> collection.updateOne(eq("_id", id),
-                new Document("$set", new Document("rotation.backupId", backupId).append("rotation.newKeyId", newKeyId))));
+    public boolean recordRotationTarget(String id, String backupId, String newKeyId) {
+        return MongoCalls.call("record rotation of " + id, () -> collection.updateOne(
+                and(eq("_id", id), exists("rotation", true), exists("rotation.backupId", false)),
+                new Document("$set", new Document("rotation.backupId", backupId).append("rotation.newKeyId", newKeyId)))
+                .getModifiedCount() == 1);
+    }
+
+    @Override
+    public Optional<RotationRecord> rotationOf(String id) {
+        return MongoCalls.call("read rotation of " + id, () -> Optional.ofNullable(
+                collection.find(and(eq("_id", id), exists("rotation", true))).first()).map(MongoKeyStore::toRotation));
     }
 
     @Override
@@ -117,6 +131,12 @@ public final class MongoKeyStore implements KeyStore {
     public Optional<PoolKey> findReplacementOf(String failedKeyId) {
         return MongoCalls.call("find replacement of " + failedKeyId,
                 () -> Optional.ofNullable(collection.find(eq("replacedKey", failedKeyId)).first()).map(MongoKeyStore::toKey));
+    }
+
+    @Override
+    public Optional<PoolKey> findByApiKey(String apiKey) {
+        return MongoCalls.call("find key by API key",
+                () -> Optional.ofNullable(collection.find(eq("apiKey", apiKey)).first()).map(MongoKeyStore::toKey));
     }
 
     private static Document stateFields(KeyState s) {

@@ -51,6 +51,7 @@ public final class MongoStorage implements AutoCloseable {
         }
         MongoClient client = MongoClients.create(settings.build());
         MongoDatabase database = client.getDatabase(databaseName(uri));
+        Indexes.ensure(database);
         return new MongoStorage(embedded, client, database);
     }
 
@@ -79,10 +80,10 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoSettingsStore(database.getCollection("keyrelay_settings"));
     }
 
-    /** True when the database answers a ping. */
+    /** True when the database answers a ping within a second (readiness must not wait out server selection). */
     public boolean ping() {
         try {
-            database.runCommand(new Document("ping", 1));
+            database.withTimeout(1, TimeUnit.SECONDS).runCommand(new Document("ping", 1));
             return true;
         } catch (RuntimeException e) {
             return false;

@@ -3,6 +3,7 @@ package io.keyrelay.storage;
 import static com.mongodb.client.model.Filters.eq;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import io.keyrelay.keys.UsageDelta;
@@ -28,6 +29,8 @@ final class UsageWrites {
             }
             updates.add(new UpdateOneModel<>(eq("_id", id), update));
         });
-        MongoCalls.run("write usage to " + collection.getNamespace().getCollectionName(), () -> collection.bulkWrite(updates));
+        // unordered: one failing update neither stops the others nor is retried (a retry would count the rest twice)
+        MongoCalls.run("write usage to " + collection.getNamespace().getCollectionName(),
+                () -> collection.bulkWrite(updates, new BulkWriteOptions().ordered(false)));
     }
 }

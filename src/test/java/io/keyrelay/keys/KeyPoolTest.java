@@ -133,8 +133,8 @@ class KeyPoolTest {
             PoolKey k = key(String.format("k%05d", i), i % 2 == 0 ? KeyState.healthy()
                     : cooling(KeyStatus.RATE_LIMITED, Duration.ofMinutes(5)));
             keys.add(k);
-            pool.put(k);
         }
+        pool.reload(keys, pool.stamp()); // how the pool is loaded from the database
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 5_000; i++) {
             seen.merge(pool.pick().orElseThrow().id(), 1, Integer::sum);

@@ -43,7 +43,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * KeyRelay's event loops never block: BlockHound instruments the JDK's blocking methods (socket and file I/O,
  * sleeping, parking, waiting) and this test records every call made on one of KeyRelay's event-loop threads while
  * real traffic — streaming and not, both formats, failing keys, rejected clients — goes through the proxy, with the
- * production logging configuration (whose console output is sent to /dev/null, a real file).
+ * production logging configuration (whose console output goes to the suite's log file).
  */
 class EventLoopBlockingTest {
     private static final Set<Thread> watched = ConcurrentHashMap.newKeySet();
@@ -138,10 +138,14 @@ class EventLoopBlockingTest {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The logging configuration KeyRelay ships, its console pointed at a real file (/dev/null). */
+    /**
+     * The logging configuration KeyRelay ships, its console pointed at a real file: the suite's log, which
+     * LogHygieneTest then scans for keys along with every other test's lines.
+     */
     private void useProductionLogging() throws Exception {
         savedOut = System.out;
-        System.setOut(new PrintStream(new FileOutputStream("/dev/null"), true));
+        java.nio.file.Files.createDirectories(Path.of("target/test-logs"));
+        System.setOut(new PrintStream(new FileOutputStream("target/test-logs/keyrelay-tests.log", true), true));
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         JoranConfigurator configurator = new JoranConfigurator();

@@ -43,6 +43,7 @@ class ProxyEdgeTest {
     void start() {
         relay = RelayFixture.start(dataDir, Map.of(
                 "KEYRELAY_STREAM_IDLE_TIMEOUT", "400ms",
+                "KEYRELAY_FIRST_BYTE_TIMEOUT", "300ms",
                 "KEYRELAY_MAX_BODY_BYTES", "64k",
                 "KEYRELAY_USAGE_FLUSH_INTERVAL", "100ms"));
     }
@@ -256,6 +257,56 @@ class ProxyEdgeTest {
         assertEquals(4, relay.services().keys().find("k1").orElseThrow().requestsCount());
         waitUntil(() -> relay.services().clientKeys().list().stream().anyMatch(k -> k.tokensUsed() == 65 && k.requestsCount() == 4),
                 "client key usage written");
+    }
+
+    @Test
+    void upstreamThatNeverAnswersIsAbandonedAtTheFirstByteTimeoutAndTheRequestRetried() {
+        relay.addKey("k1", false);
+        relay.addKey("k2", false);
+        relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.hang());
+
+        HttpResponse<String> served = relay.post("/v1/messages", MESSAGES.body());
+        assertEquals(200, served.statusCode(), served.body());
+
+        relay.upstream.always(FakeUpstream.any(), FakeUpstream.hang());
+        HttpResponse<String> timedOut = relay.post("/v1/chat/completions", COMPLETIONS.body());
+        assertEquals(504, timedOut.statusCode(), timedOut.body());
+        assertEquals("timeout", new JsonObject(timedOut.body()).getJsonObject("error").getString("code"));
+        waitUntil(() -> relay.upstream.open() == 0, "abandoned upstream requests are closed");
+    }
+
+    @Test
+    void clientsThatExpect100ContinueAreAnswered() throws Exception {
+        relay.addKey("k1", false);
+        String body = MESSAGES.body();
+        try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                    + "x-api-key: " + relay.clientKey + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            String first = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            assertTrue(first.startsWith("HTTP/1.1 100 Continue"), first);
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertTrue(readUntil(in, "HTTP/1.1 200 OK"), "then the answer");
+        }
+    }
+
+    private static boolean readUntil(InputStream in, String marker) throws java.io.IOException {
+        StringBuilder seen = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && seen.length() < 4096) {
+            seen.append((char) c);
+            if (seen.indexOf(marker) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

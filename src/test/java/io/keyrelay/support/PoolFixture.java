@@ -48,7 +48,7 @@ public final class PoolFixture {
         this.lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance, Duration.ofMinutes(2));
         this.admin = new KeyAdministration(pool, keys, events, clock, instance);
         this.maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, new UsageLedger(), writer,
-                clock, Duration.ofSeconds(30), Duration.ofHours(12));
+                clock, Duration.ofSeconds(30), Duration.ofHours(12), events, Duration.ofDays(90));
     }
 
     public PoolKey addKey(String id, boolean enableFailover) {

@@ -1,0 +1,139 @@
+package io.keyrelay.admin;
+
+import io.keyrelay.config.Config;
+import io.keyrelay.storage.MongoSettingsStore;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may use the admin API: the holder of the admin token ({@code KEYRELAY_ADMIN_TOKEN}, or one generated at the
+ * first start, printed once and stored only as its SHA-256 hash), directly as a bearer token or through a session
+ * cookie obtained by signing in with it. Built once per process; shared by every event loop.
+ */
+public final class AdminAuth {
+    private static final Logger log = LoggerFactory.getLogger(AdminAuth.class);
+
+    /** The session cookie: HttpOnly, SameSite=Strict, Path=/admin. */
+    public static final String SESSION_COOKIE = "keyrelay_admin_session";
+    /** Cookie-authenticated writes must carry this header (any value); cross-site pages cannot set it. */
+    public static final String CSRF_HEADER = "X-KeyRelay-CSRF";
+
+    static final String TOKEN_HASH_SETTING = "admin.tokenHash";
+    static final String SESSION_SECRET_SETTING = "admin.sessionSecret";
+    private static final String HASH_PREFIX = "sha256:";
+
+    private final byte[] tokenHash;
+    private final SessionCookies sessions;
+    private final AuthThrottle throttle;
+
+    private final java.util.List<String> trustedProxies;
+
+    private AdminAuth(byte[] tokenHash, SessionCookies sessions, AuthThrottle throttle, java.util.List<String> trustedProxies) {
+        this.tokenHash = tokenHash;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.trustedProxies = trustedProxies;
+    }
+
+    /**
+     * The client's address for the throttle: the TCP peer, unless the peer is a trusted reverse proxy; then the
+     * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy. Without this, every client
+     * behind a load balancer would share one count, and anyone could lock the operator out.
+     */
+    String clientAddress(io.vertx.core.http.HttpServerRequest request) {
+        io.vertx.core.net.SocketAddress remote = request.remoteAddress();
+        String peer = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+        String forwarded = request.getHeader("X-Forwarded-For");
+        if (forwarded == null || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+                return hop;
+            }
+        }
+        return peer;
+    }
+
+    /**
+     * Reads or creates the admin token's hash and the session secret (blocking: call at start). A generated token is
+     * printed to {@code console} this once.
+     */
+    public static AdminAuth start(Config.Admin config, MongoSettingsStore settings, Clock clock, PrintStream console) {
+        byte[] hash = config.token().map(AdminAuth::hash).orElseGet(() -> storedOrGenerated(settings, console));
+        settings.putIfAbsent(SESSION_SECRET_SETTING, Base64.getEncoder().encodeToString(randomBytes(32)));
+        byte[] secret = Base64.getDecoder().decode(settings.get(SESSION_SECRET_SETTING).orElseThrow());
+        return new AdminAuth(hash, new SessionCookies(secret, hash, clock), new AuthThrottle(clock), config.trustedProxies());
+    }
+
+    /** Constant-time: the time taken does not depend on how much of the token is right. */
+    boolean accepts(String presented) {
+        return presented != null && MessageDigest.isEqual(hash(presented), tokenHash);
+    }
+
+    SessionCookies sessions() {
+        return sessions;
+    }
+
+    AuthThrottle throttle() {
+        return throttle;
+    }
+
+    private static byte[] storedOrGenerated(MongoSettingsStore settings, PrintStream console) {
+        Optional<String> stored = settings.get(TOKEN_HASH_SETTING);
+        if (stored.isEmpty()) {
+            String token = "kra_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+            byte[] hash = hash(token);
+            if (settings.putIfAbsent(TOKEN_HASH_SETTING, HASH_PREFIX + HexFormat.of().formatHex(hash))) {
+                printOnce(console, token);
+                return hash;
+            }
+            stored = settings.get(TOKEN_HASH_SETTING); // another instance generated one first
+        }
+        log.info("admin token: using the stored hash of the token generated at the first start "
+                + "(set KEYRELAY_ADMIN_TOKEN to use another one)");
+        String value = stored.orElseThrow(() -> new IllegalStateException("admin token hash vanished from the settings"));
+        if (!value.startsWith(HASH_PREFIX)) {
+            throw new IllegalStateException("setting " + TOKEN_HASH_SETTING + " is not a sha256 hash");
+        }
+        return HexFormat.of().parseHex(value.substring(HASH_PREFIX.length()));
+    }
+
+    private static void printOnce(PrintStream console, String token) {
+        String rule = "=".repeat(72);
+        console.println(rule);
+        console.println("KeyRelay generated an admin token. It is shown this once; only its hash is stored.");
+        console.println();
+        console.println("    " + token);
+        console.println();
+        console.println("Sign in to the admin UI with it, or send 'Authorization: Bearer <token>' to /admin.");
+        console.println("To choose your own token instead, set KEYRELAY_ADMIN_TOKEN.");
+        console.println(rule);
+        console.flush();
+    }
+
+    static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,115 @@
+package io.keyrelay.admin;
+
+import io.keyrelay.app.Services;
+import io.keyrelay.keys.ApiKeyInventory;
+import io.keyrelay.keys.KeyConflictException;
+import io.keyrelay.keys.PoolKey;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Pool keys ({@code /admin/ohmygpt/keys}) and their stats. Reads come from the database, so they show what every
+ * instance did; writes go through {@link io.keyrelay.keys.KeyAdministration}, which also updates this instance's
+ * pool at once (other instances follow at their next sync).
+ */
+final class KeyRoutes {
+    private static final Comparator<PoolKey> ORDER = Comparator
+            .comparing(PoolKey::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PoolKey::id);
+
+    private final Services services;
+
+    KeyRoutes(Services services) {
+        this.services = services;
+    }
+
+    void register(RouteTable table) {
+        table.get("/admin/ohmygpt/keys", this::list);
+        table.post("/admin/ohmygpt/keys", this::create);
+        table.patch("/admin/ohmygpt/keys/:id", this::update);
+        table.delete("/admin/ohmygpt/keys/:id", this::delete);
+        table.post("/admin/ohmygpt/keys/:id/reset", this::reset);
+        table.get("/admin/ohmygpt/stats", this::stats);
+    }
+
+    private Callable<Reply> list(RoutingContext ctx) {
+        Input.query(ctx).check();
+        return () -> {
+            List<PoolKey> keys = stored();
+            JsonArray views = new JsonArray();
+            keys.forEach(k -> views.add(view(k)));
+            return Reply.ok(new JsonObject().put("keys", views).mergeIn(Views.keyStats(keys, now())));
+        };
+    }
+
+    private Callable<Reply> stats(RoutingContext ctx) {
+        Input.query(ctx).check();
+        return () -> Reply.ok(Views.keyStats(stored(), now()));
+    }
+
+    private Callable<Reply> create(RoutingContext ctx) {
+        Input in = Input.body(ctx, "id", "apiKey", "enableFailover");
+        String id = in.id("id");
+        String apiKey = in.apiKey("apiKey");
+        boolean enableFailover = in.optionalBool("enableFailover").orElse(false);
+        in.check();
+        return () -> {
+            if (services.keys().find(id).isEmpty()) {
+                ApiKeyInventory.load(services.keys(), services.backupKeys()).requireAbsent(apiKey);
+            }
+            return Reply.created(view(services.administration().add(id, apiKey, enableFailover)));
+        };
+    }
+
+    private Callable<Reply> update(RoutingContext ctx) {
+        Input in = Input.body(ctx, "enableFailover");
+        boolean enableFailover = in.bool("enableFailover");
+        in.check();
+        String id = ctx.pathParam("id");
+        return () -> Reply.ok(view(services.administration().setEnableFailover(id, enableFailover)
+                .orElseThrow(AdminException::keyNotFound)));
+    }
+
+    private Callable<Reply> delete(RoutingContext ctx) {
+        Input.query(ctx).check();
+        String id = ctx.pathParam("id");
+        return () -> {
+            if (!services.administration().delete(id)) {
+                throw AdminException.keyNotFound();
+            }
+            return Reply.success();
+        };
+    }
+
+    /** Back to healthy on the primary endpoint; enableFailover and usage are kept. */
+    private Callable<Reply> reset(RoutingContext ctx) {
+        Input.noBody(ctx);
+        String id = ctx.pathParam("id");
+        return () -> {
+            PoolKey key;
+            try {
+                key = services.administration().reset(id).orElseThrow(AdminException::keyNotFound);
+            } catch (IllegalStateException e) {
+                throw new KeyConflictException("The key is changing (e.g. being rotated) right now; try again shortly");
+            }
+            return Reply.ok(new JsonObject().put("success", true).put("key", view(key)));
+        };
+    }
+
+    private List<PoolKey> stored() {
+        return services.keys().loadAll().stream().sorted(ORDER).toList();
+    }
+
+    private JsonObject view(PoolKey k) {
+        return Views.key(k, services.keyUsage().pending(k.id()));
+    }
+
+    private Instant now() {
+        return services.clock().instant();
+    }
+}

@@ -1,0 +1,103 @@
+package io.keyrelay.admin;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * The admin route table. Each route reads and validates its input on the event loop and returns the blocking work
+ * (the database calls), which runs on a worker thread; the answer is written back on the event loop. The table is
+ * kept so that a known path with the wrong method gets 405 rather than 404.
+ */
+final class RouteTable {
+    /** Validates the request on the event loop; the returned work runs on a worker thread. */
+    @FunctionalInterface
+    interface Route {
+        Callable<Reply> prepare(RoutingContext ctx);
+    }
+
+    record Endpoint(HttpMethod method, String path, Pattern pattern) {
+    }
+
+    private final Router router;
+    private final BodyHandler bodyHandler;
+    private final List<Endpoint> table = new ArrayList<>();
+
+    RouteTable(Router router, long bodyLimit) {
+        this.router = router;
+        this.bodyHandler = BodyHandler.create(false).setBodyLimit(bodyLimit);
+    }
+
+    void get(String path, Route route) {
+        add(HttpMethod.GET, path, blocking(route));
+    }
+
+    void post(String path, Route route) {
+        add(HttpMethod.POST, path, blocking(route));
+    }
+
+    void patch(String path, Route route) {
+        add(HttpMethod.PATCH, path, blocking(route));
+    }
+
+    void delete(String path, Route route) {
+        add(HttpMethod.DELETE, path, blocking(route));
+    }
+
+    /** A route that needs no database and answers on the event loop. */
+    void direct(HttpMethod method, String path, Handler<RoutingContext> handler) {
+        add(method, path, handler);
+    }
+
+    /** Last handler under /admin: 405 for a known path with another method, 404 otherwise (the UI's paths pass). */
+    void fallback(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (AdminApi.isUiPath(path)) {
+            ctx.next();
+            return;
+        }
+        TreeSet<String> allowed = new TreeSet<>();
+        table.stream().filter(e -> e.pattern().matcher(path).matches()).forEach(e -> allowed.add(e.method().name()));
+        if (allowed.isEmpty()) {
+            ctx.fail(new AdminException(404, "Not found"));
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            ctx.fail(new AdminException(405, "Method not allowed"));
+        }
+    }
+
+    private void add(HttpMethod method, String path, Handler<RoutingContext> handler) {
+        var route = router.route(method, path);
+        if (method == HttpMethod.POST || method == HttpMethod.PATCH) {
+            route.handler(bodyHandler);
+        }
+        route.handler(handler);
+        table.add(new Endpoint(method, path, Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+") + "/?")));
+    }
+
+    private static Handler<RoutingContext> blocking(Route route) {
+        return ctx -> {
+            Callable<Reply> work;
+            try {
+                work = route.prepare(ctx);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+                return;
+            }
+            ctx.vertx().executeBlocking(work, false).onComplete(done -> {
+                if (done.succeeded()) {
+                    AdminErrors.send(ctx, done.result().status(), done.result().body());
+                } else {
+                    ctx.fail(done.cause());
+                }
+            });
+        };
+    }
+}

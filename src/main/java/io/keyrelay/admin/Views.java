@@ -1,0 +1,108 @@
+package io.keyrelay.admin;
+
+import io.keyrelay.clients.ClientKey;
+import io.keyrelay.keys.BackupKey;
+import io.keyrelay.keys.KeyEvent;
+import io.keyrelay.keys.KeyStatus;
+import io.keyrelay.keys.PoolKey;
+import io.keyrelay.keys.UsageDelta;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+
+/**
+ * The JSON shapes of SPEC §5. API keys leave only masked; usage adds what this instance has counted but not yet
+ * written, so the numbers do not lag behind the usage flush.
+ */
+final class Views {
+    private Views() {
+    }
+
+    static JsonObject key(PoolKey k, UsageDelta pending) {
+        return new JsonObject()
+                .put("id", k.id())
+                .put("apiKey", k.maskedApiKey())
+                .put("status", k.status().wireName())
+                .put("enableFailover", k.enableFailover())
+                .put("tokensUsed", k.tokensUsed() + pending.tokens())
+                .put("requestsCount", k.requestsCount() + pending.requests())
+                .put("lastUsedAt", time(latest(k.lastUsedAt(), pending.lastUsedAt())))
+                .put("lastError", k.lastError())
+                .put("cooldownUntil", time(k.cooldownUntil()))
+                .put("createdAt", time(k.createdAt()))
+                .put("replacedKey", k.replacedKey());
+    }
+
+    /** Counts by stored status; {@code availableKeys} counts keys that would serve now (expired cooldowns too). */
+    static JsonObject keyStats(Collection<PoolKey> keys, Instant now) {
+        return new JsonObject()
+                .put("totalKeys", keys.size())
+                .put("healthyKeys", count(keys, KeyStatus.HEALTHY))
+                .put("rateLimitedKeys", count(keys, KeyStatus.RATE_LIMITED))
+                .put("usingFailoverKeys", count(keys, KeyStatus.USING_FAILOVER))
+                .put("exhaustedKeys", count(keys, KeyStatus.EXHAUSTED))
+                .put("errorKeys", count(keys, KeyStatus.ERROR))
+                .put("availableKeys", keys.stream().filter(k -> k.isAvailable(now)).count())
+                .put("failoverEnabledKeys", keys.stream().filter(PoolKey::enableFailover).count());
+    }
+
+    static JsonObject backupKey(BackupKey b, Duration retention) {
+        return new JsonObject()
+                .put("id", b.id())
+                .put("maskedApiKey", b.maskedApiKey())
+                .put("enableFailover", b.enableFailover())
+                .put("isUsed", b.isUsed())
+                .put("activated", b.activated())
+                .put("usedFor", b.usedFor())
+                .put("usedAt", time(b.usedAt()))
+                .put("createdAt", time(b.createdAt()))
+                .put("deletesAt", time(b.deletesAt(retention)));
+    }
+
+    static JsonObject backupStats(Collection<BackupKey> keys) {
+        long used = keys.stream().filter(BackupKey::isUsed).count();
+        return new JsonObject()
+                .put("total", keys.size())
+                .put("available", keys.size() - used)
+                .put("used", used)
+                .put("failoverEnabledCount", keys.stream().filter(BackupKey::enableFailover).count());
+    }
+
+    static JsonObject clientKey(ClientKey c, UsageDelta pending) {
+        return new JsonObject()
+                .put("id", c.id())
+                .put("name", c.name())
+                .put("maskedKey", c.maskedKey())
+                .put("enabled", c.enabled())
+                .put("rpmLimit", c.rpmLimit())
+                .put("requestsCount", c.requestsCount() + pending.requests())
+                .put("tokensUsed", c.tokensUsed() + pending.tokens())
+                .put("lastUsedAt", time(latest(c.lastUsedAt(), pending.lastUsedAt())))
+                .put("createdAt", time(c.createdAt()));
+    }
+
+    static JsonObject event(KeyEvent e) {
+        return new JsonObject()
+                .put("keyId", e.keyId())
+                .put("from", e.from())
+                .put("to", e.to())
+                .put("reason", e.reason())
+                .put("upstreamStatus", e.upstreamStatus())
+                .put("detail", e.detail())
+                .put("instance", e.instance())
+                .put("at", time(e.at()));
+    }
+
+    private static long count(Collection<PoolKey> keys, KeyStatus status) {
+        return keys.stream().filter(k -> k.status() == status).count();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package io.keyrelay.keys;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator actions on the backup pool. Written to the database directly (the pool of this instance does not hold
+ * backup keys: rotations claim them from the database). Callers run them off the event loop.
+ */
+public final class BackupKeyAdministration {
+    private static final Logger log = LoggerFactory.getLogger(BackupKeyAdministration.class);
+
+    private final KeyStore keys;
+    private final BackupKeyStore backups;
+    private final Clock clock;
+
+    public BackupKeyAdministration(KeyStore keys, BackupKeyStore backups, Clock clock) {
+        this.keys = keys;
+        this.backups = backups;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws DuplicateIdException when the id is taken
+     * @throws KeyConflictException when the API key is already in the key pool or the backup pool
+     */
+    public BackupKey add(String id, String apiKey, boolean enableFailover) {
+        ApiKeyInventory.load(keys, backups).requireAbsent(apiKey);
+        BackupKey key = BackupKey.fresh(id, apiKey, enableFailover, clock.instant());
+        backups.insert(key);
+        log.info("backup={} added by operator (enableFailover={}, apiKey={})", id, enableFailover, key.maskedApiKey());
+        return key;
+    }
+
+    /** Adds every candidate that is new by id and by API key; the others are reported with the reason. */
+    public BackupImport.Report importAll(List<BackupImport.Candidate> candidates) {
+        ApiKeyInventory inventory = ApiKeyInventory.load(keys, backups);
+        Set<String> takenIds = new HashSet<>();
+        backups.loadAll().forEach(b -> takenIds.add(b.id()));
+        List<String> added = new ArrayList<>();
+        List<BackupImport.Skipped> skipped = new ArrayList<>();
+        for (BackupImport.Candidate c : candidates) {
+            Optional<String> holder = inventory.holderOf(c.apiKey());
+            String reason = takenIds.contains(c.id()) ? "a backup key with id '" + c.id() + "' already exists"
+                    : holder.map(where -> "this API key is already in the " + where).orElse(null);
+            if (reason == null) {
+                try {
+                    backups.insert(BackupKey.fresh(c.id(), c.apiKey(), c.enableFailover(), clock.instant()));
+                } catch (DuplicateIdException e) {
+                    reason = "a backup key with id '" + c.id() + "' already exists";
+                }
+            }
+            if (reason == null) {
+                added.add(c.id());
+                takenIds.add(c.id());
+                inventory.hold(c.apiKey(), "backup pool as '" + c.id() + "'");
+            } else {
+                skipped.add(new BackupImport.Skipped(c.position(), c.label(), c.id(), reason));
+            }
+        }
+        log.info("backup import by operator: {} added, {} skipped", added.size(), skipped.size());
+        return new BackupImport.Report(added, skipped);
+    }
+
+    public Optional<BackupKey> setEnableFailover(String id, boolean enableFailover) {
+        if (!backups.setEnableFailover(id, enableFailover)) {
+            return Optional.empty();
+        }
+        log.info("backup={} enableFailover set to {} by operator", id, enableFailover);
+        return backups.find(id);
+    }
+
+    public boolean delete(String id) {
+        boolean deleted = backups.delete(id);
+        if (deleted) {
+            log.info("backup={} deleted by operator", id);
+        }
+        return deleted;
+    }
+
+    /**
+     * Back to unused, so a rotation may hand it out again.
+     *
+     * @throws KeyConflictException while a rotation is activating it, or while its key serves in the key pool
+     *                              (it would then be in the pool twice)
+     */
+    public Optional<BackupKey> restore(String id) {
+        Optional<BackupKey> found = backups.find(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        BackupKey b = found.get();
+        if (b.isUsed() && !b.activated()) {
+            throw new KeyConflictException("A rotation is activating this backup key right now; try again shortly");
+        }
+        Optional<PoolKey> serving = keys.loadAll().stream().filter(k -> k.apiKey().equals(b.apiKey())).findFirst();
+        if (serving.isPresent()) {
+            throw new KeyConflictException("This backup key serves in the key pool as '" + serving.get().id()
+                    + "'; delete that key first");
+        }
+        if (!backups.restore(b)) {
+            throw new KeyConflictException("This backup key changed while it was being restored; reload and try again");
+        }
+        log.info("backup={} restored to unused by operator", id);
+        return backups.find(id);
+    }
+
+    public List<BackupKey> list() {
+        return backups.loadAll();
+    }
+}

@@ -1,0 +1,91 @@
+// The admin JSON API (SPEC §5). The browser authenticates with the HttpOnly session cookie that signIn sets;
+// the admin token itself is never kept by the page.
+
+// Cookie-authenticated writes must carry this header (docs/admin-api.md): a cross-site form cannot send it.
+const CSRF_HEADER = 'x-keyrelay-csrf';
+const JSON_TYPE = 'application/json';
+
+/** An answer other than 2xx; status 0 means the request never got an answer. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+let unauthorizedListener = () => {};
+
+/** Called when the session is missing or expired (any 401 outside sign-in). */
+export function onUnauthorized(listener) {
+  unauthorizedListener = listener;
+}
+
+/**
+ * reportUnauthorized: whether a 401 means the session ended. Not for sign-in and sign-out, and not for the alert
+ * banner, whose fetch runs beside the page's own: the page reports an ended session, once.
+ */
+async function request(method, path, body, { reportUnauthorized = true } = {}) {
+  const headers = { accept: JSON_TYPE };
+  if (body !== undefined) headers['content-type'] = JSON_TYPE;
+  if (method !== 'GET') headers[CSRF_HEADER] = '1';
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, null);
+  }
+  const data = await readJson(response);
+  if (response.status === 401 && reportUnauthorized) unauthorizedListener();
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+async function readJson(response) {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return null;
+  }
+}
+
+const id = (value) => encodeURIComponent(value);
+
+export const api = {
+  signIn: (token) => request('POST', '/admin/sign-in', { token }, { reportUnauthorized: false }),
+  signOut: () => request('POST', '/admin/sign-out', undefined, { reportUnauthorized: false }),
+
+  /** { alerts: [{ condition, message, availableBackups, watermark, keyId, since }], availableBackups, watermark } */
+  alerts: () => request('GET', '/admin/alerts', undefined, { reportUnauthorized: false }),
+
+  keys: () => request('GET', '/admin/ohmygpt/keys'),
+  addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),
+  setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
+  resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
+  deleteKey: (keyId) => request('DELETE', `/admin/ohmygpt/keys/${id(keyId)}`),
+
+  backupKeys: () => request('GET', '/admin/ohmygpt/backup-keys'),
+  addBackupKey: (key) => request('POST', '/admin/ohmygpt/backup-keys', key),
+  /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
+  importBackupKeys: (entries, enableFailover) =>
+    request('POST', `/admin/ohmygpt/backup-keys/import?enableFailover=${enableFailover}`, entries),
+  setBackupFailover: (keyId, enableFailover) =>
+    request('PATCH', `/admin/ohmygpt/backup-keys/${id(keyId)}`, { enableFailover }),
+  restoreBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/restore`),
+  deleteBackupKey: (keyId) => request('DELETE', `/admin/ohmygpt/backup-keys/${id(keyId)}`),
+
+  events: (offset, limit) => request('GET', `/admin/ohmygpt/events?offset=${offset}&limit=${limit}`),
+
+  clientKeys: () => request('GET', '/admin/client-keys'),
+  createClientKey: (clientKey) => request('POST', '/admin/client-keys', clientKey),
+  updateClientKey: (keyId, change) => request('PATCH', `/admin/client-keys/${id(keyId)}`, change),
+  deleteClientKey: (keyId) => request('DELETE', `/admin/client-keys/${id(keyId)}`),
+};

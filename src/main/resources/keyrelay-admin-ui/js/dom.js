@@ -1,0 +1,61 @@
+// Builds DOM nodes. Text always goes in as text nodes, so server data can never become markup.
+
+/**
+ * h('button', { class: ['btn', 'btn-primary'], onclick: fn, 'aria-label': label }, child, ...)
+ * Attribute values of null, undefined or false are left out; true sets an empty attribute.
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') {
+      el.className = [].concat(value).filter(Boolean).join(' ');
+    } else if (name === 'text') {
+      el.textContent = String(value);
+    } else if (name === 'dataset') {
+      Object.assign(el.dataset, value);
+    } else if (name.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(name.slice(2), value);
+    } else if (name === 'value') {
+      el.value = value;
+    } else if (name === 'checked') {
+      el.checked = Boolean(value);
+    } else {
+      el.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(parent, children) {
+  for (const child of [].concat(children)) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(parent, child);
+    else parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+/** Replaces the children of parent, keeping keyboard focus on the element with the same data-focus id. */
+export function replaceChildren(parent, ...children) {
+  const active = document.activeElement;
+  const focusId = active && parent.contains(active) ? active.dataset.focus : undefined;
+  parent.replaceChildren();
+  append(parent, children);
+  if (focusId) {
+    const again = [...parent.querySelectorAll('[data-focus]')].find((el) => el.dataset.focus === focusId && isVisible(el));
+    if (again) again.focus({ preventScroll: true });
+  }
+}
+
+export function isVisible(el) {
+  return Boolean(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+}
+
+let idCounter = 0;
+/** A document-unique id for label/for and aria-describedby pairs. */
+export function uid(prefix) {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}

@@ -1,0 +1,215 @@
+// The backup pool: keys waiting to replace failed ones, their failover setting, import, restore and delete.
+import { api } from '../api.js';
+import { h, uid, replaceChildren } from '../dom.js';
+import { t, formatDate, formatNumber } from '../i18n.js';
+import { openModal, confirmAction, whileBusy } from '../ui/modal.js';
+import { toast } from '../ui/toast.js';
+import {
+  stateBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
+  describeError, dataTable, emptyState, cardRow,
+} from '../ui/widgets.js';
+import { createPage } from './page.js';
+
+export const titleKey = 'backupKeysTitle';
+
+export function create() {
+  const page = createPage({ load: () => api.backupKeys(), view: (data) => view(data, page) });
+  return page;
+}
+
+function view(data, page) {
+  const keys = data.keys || [];
+  const add = button(t('addBackupKey'), { variant: 'primary', onclick: () => addModal(page), action: 'add-backup-key' });
+  const bulk = button(t('importBackupKeys'), { onclick: () => importModal(page), action: 'import' });
+  return [
+    pageHeader(t('backupKeysTitle'), t('backupKeysSubtitle'), [bulk, add], page.status),
+    statCards([
+      { id: 'total', label: t('statTotal'), value: data.total, tone: 'neutral' },
+      { id: 'available', label: t('statAvailable'), value: data.available, tone: 'healthy' },
+      { id: 'used', label: t('statUsed'), value: data.used, tone: 'muted' },
+      { id: 'failover-enabled', label: t('statFailoverEnabled'), value: data.failoverEnabledCount, tone: 'accent' },
+    ]),
+    keys.length === 0
+      ? emptyState(t('noBackupKeys'))
+      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page)))],
+  ];
+}
+
+function usage(key) {
+  return key.isUsed ? stateBadge('used', t('backupUsed')) : stateBadge('available', t('backupAvailable'));
+}
+
+function table(keys, page) {
+  const columns = [
+    { label: t('columnId') }, { label: t('columnApiKey') }, { label: t('columnState') },
+    { label: t('failoverColumn') }, { label: t('columnUsedFor') }, { label: t('columnUsedAt') },
+    { label: t('columnDeletesAt') }, { label: t('columnActions'), className: 'actions' },
+  ];
+  const rows = keys.map((key) => h('tr', { dataset: { keyId: key.id } },
+    h('td', { class: 'cell-id', text: key.id }),
+    h('td', { class: 'mono', text: key.maskedApiKey }),
+    h('td', {}, usage(key)),
+    h('td', {}, toggle(key, page, 'table')),
+    h('td', { class: 'cell-used-for', text: key.usedFor || '—' }),
+    h('td', { class: 'nowrap', text: formatDate(key.usedAt) }),
+    h('td', { class: 'nowrap', text: formatDate(key.deletesAt) }),
+    h('td', { class: 'actions' }, actions(key, page, 'table'))));
+  return dataTable(t('backupKeysTitle'), columns, rows);
+}
+
+function card(key, page) {
+  return h('article', { class: 'card', dataset: { keyId: key.id }, 'aria-label': key.id },
+    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', text: key.id }), usage(key)),
+    cardRow(t('columnApiKey'), h('span', { class: 'mono', text: key.maskedApiKey })),
+    h('div', { class: ['card-row', 'card-failover'] },
+      h('span', { class: 'card-label', text: t('failover') }),
+      h('span', { class: 'card-value' }, failoverIndicator(key.enableFailover), toggle(key, page, 'card'))),
+    key.isUsed && cardRow(t('columnUsedFor'), key.usedFor || '—'),
+    key.isUsed && cardRow(t('columnUsedAt'), formatDate(key.usedAt)),
+    key.isUsed && cardRow(t('columnDeletesAt'), formatDate(key.deletesAt)),
+    cardRow(t('columnCreated'), formatDate(key.createdAt)),
+    h('div', { class: 'card-actions' }, actions(key, page, 'card')));
+}
+
+function toggle(key, page, where) {
+  return failoverSwitch({
+    checked: Boolean(key.enableFailover),
+    label: t('failoverSwitchLabel', { id: key.id }),
+    focusId: `${where}-failover-${key.id}`,
+    compact: where === 'card',
+    onToggle: async (next) => {
+      try {
+        await api.setBackupFailover(key.id, next);
+        toast.success(t(next ? 'toastFailoverOn' : 'toastFailoverOff', { id: key.id }));
+      } catch (error) {
+        toast.error(t('toastFailoverError', { id: key.id, reason: describeError(error) }));
+      }
+      await page.reload();
+    },
+  });
+}
+
+function actions(key, page, where) {
+  return [
+    key.isUsed && button(t('restore'), {
+      small: true, focusId: `${where}-restore-${key.id}`, action: 'restore',
+      ariaLabel: t('restoreKeyLabel', { id: key.id }), onclick: () => restore(key, page),
+    }),
+    button(t('delete'), {
+      small: true, variant: 'danger-ghost', focusId: `${where}-delete-${key.id}`, action: 'delete',
+      ariaLabel: t('deleteKeyLabel', { id: key.id }), onclick: () => remove(key, page),
+    }),
+  ];
+}
+
+async function restore(key, page) {
+  const confirmed = await confirmAction({
+    title: t('restoreKeyTitle', { id: key.id }), message: t('restoreKeyMessage'), confirmLabel: t('restore'), danger: false,
+  });
+  if (!confirmed) return;
+  try {
+    await api.restoreBackupKey(key.id);
+    toast.success(t('toastBackupRestored', { id: key.id }));
+  } catch (error) {
+    toast.error(t('toastActionError', { reason: describeError(error) }));
+  }
+  await page.reload();
+}
+
+async function remove(key, page) {
+  const confirmed = await confirmAction({
+    title: t('deleteBackupKeyTitle', { id: key.id }), message: t('deleteKeyMessage'), confirmLabel: t('delete'),
+  });
+  if (!confirmed) return;
+  try {
+    await api.deleteBackupKey(key.id);
+    toast.success(t('toastKeyDeleted', { id: key.id }));
+  } catch (error) {
+    toast.error(t('toastActionError', { reason: describeError(error) }));
+  }
+  await page.reload();
+}
+
+function addModal(page) {
+  const id = textField({ label: t('keyIdLabel'), name: 'id', required: true, maxlength: 50, hint: t('keyIdHint') });
+  const apiKey = textField({ label: t('apiKeyLabel'), name: 'apiKey', required: true, mono: true });
+  const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('backupFailoverHint') });
+  const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('addBackupKey') });
+  const modal = openModal({
+    title: t('addBackupKeyTitle'),
+    content: [id.field, apiKey.field, failover.field],
+    actions: [button(t('cancel'), { onclick: () => modal.close() }), submit],
+    onSubmit: (dialog) => whileBusy(submit, async () => {
+      const body = { id: id.input.value.trim(), apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked };
+      if (!body.id || !body.apiKey) {
+        dialog.error(t('errorRequired'));
+        return;
+      }
+      try {
+        await api.addBackupKey(body);
+        dialog.close();
+        toast.success(t('toastBackupAdded', { id: body.id }));
+        await page.reload();
+      } catch (error) {
+        dialog.error(describeError(error));
+      }
+    }),
+  });
+}
+
+/** One key per line: the API key alone (the server derives an ID), or "id,apiKey" / "id apiKey". */
+function parseLines(text) {
+  return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const parts = line.split(/[\s,;]+/).filter(Boolean);
+      return parts.length === 1 ? parts[0] : { id: parts[0], apiKey: parts.slice(1).join('') };
+    });
+}
+
+function importModal(page) {
+  const areaId = uid('import');
+  const hintId = uid('import-hint');
+  const area = h('textarea', {
+    id: areaId, name: 'keys', rows: 8, class: ['input', 'mono'], spellcheck: 'false', 'aria-describedby': hintId, required: true,
+  });
+  const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('importFailoverHint') });
+  const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('importAction') });
+  const modal = openModal({
+    title: t('importTitle'),
+    wide: true,
+    content: [
+      h('div', { class: 'field' }, h('label', { for: areaId, text: t('importLabel') }), area,
+        h('p', { id: hintId, class: 'field-hint', text: t('importHint') })),
+      failover.field, result,
+    ],
+    actions: [button(t('close'), { onclick: () => modal.close() }), submit],
+    onSubmit: (dialog) => whileBusy(submit, async () => {
+      const keys = parseLines(area.value);
+      if (keys.length === 0) {
+        dialog.error(t('errorRequired'));
+        return;
+      }
+      dialog.error('');
+      try {
+        const answer = await api.importBackupKeys(keys, failover.input.checked);
+        showImportResult(result, answer);
+        area.value = '';
+        await page.reload();
+      } catch (error) {
+        dialog.error(describeError(error));
+      }
+    }),
+  });
+}
+
+/** answer: { added, skipped, skippedEntries: [{ entry, id, reason }] }; reasons are shown as the server wrote them. */
+function showImportResult(box, answer) {
+  const skipped = answer.skippedEntries || [];
+  const summary = t('importResult', { added: formatNumber(answer.added), skipped: formatNumber(answer.skipped) });
+  replaceChildren(box,
+    h('p', { class: 'import-summary', text: summary }),
+    skipped.length > 0 && h('ul', { class: 'import-skipped' },
+      skipped.map((item) => h('li', {}, h('span', { class: 'mono', text: item.id || item.entry }), ' — ', item.reason))));
+  toast.success(summary);
+}

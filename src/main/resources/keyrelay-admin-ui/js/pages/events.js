@@ -1,0 +1,87 @@
+// The key state changes (SPEC §3), newest first, a page at a time.
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t, formatDate, formatNumber } from '../i18n.js';
+import { statusBadge, pageHeader, button, dataTable, emptyState, cardRow } from '../ui/widgets.js';
+import { createPage } from './page.js';
+
+export const titleKey = 'eventsTitle';
+
+const PAGE_SIZE = 50;
+
+const REASON_LABELS = {
+  quota_exceeded: 'reasonQuotaExceeded',
+  permanently_blocked: 'reasonPermanentlyBlocked',
+  rate_limited: 'reasonRateLimited',
+  credential_rejected: 'reasonCredentialRejected',
+  rotated_out: 'reasonRotatedOut',
+  rotated_in: 'reasonRotatedIn',
+  no_backup_left: 'reasonNoBackupLeft',
+  cooldown_ended: 'reasonCooldownEnded',
+  rotation_recovered: 'reasonRotationRecovered',
+  reset_by_operator: 'reasonResetByOperator',
+  created_by_operator: 'reasonCreatedByOperator',
+  deleted_by_operator: 'reasonDeletedByOperator',
+  failover_setting_changed: 'reasonFailoverSettingChanged',
+};
+
+export function create() {
+  let offset = 0;
+  const page = createPage({
+    load: async () => {
+      const answer = await api.events(offset, PAGE_SIZE);
+      return { events: answer.events || [], total: answer.total ?? 0, offset };
+    },
+    view: (data) => view(data, page, (next) => {
+      offset = Math.max(0, next);
+      page.reload({ force: true });
+    }),
+  });
+  return page;
+}
+
+function reason(name) {
+  return REASON_LABELS[name] ? t(REASON_LABELS[name]) : (name || '—');
+}
+
+function change(event) {
+  return h('span', { class: 'change' },
+    event.from ? statusBadge(event.from) : h('span', { class: 'muted', text: t('eventNew') }),
+    h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→' }),
+    h('span', { class: 'visually-hidden', text: t('changedTo') }),
+    event.to ? statusBadge(event.to) : h('span', { class: 'muted', text: t('eventRemoved') }));
+}
+
+function view({ events, total, offset }, page, goTo) {
+  const first = total === 0 ? 0 : offset + 1;
+  const last = offset + events.length;
+  const pager = h('div', { class: 'pager' },
+    h('span', { class: 'pager-range', text: t('pageRange', { first: formatNumber(first), last: formatNumber(last), total: formatNumber(total) }) }),
+    h('div', { class: 'pager-buttons' },
+      button(t('newer'), { small: true, onclick: () => goTo(offset - PAGE_SIZE), focusId: 'newer', action: 'newer' }),
+      button(t('older'), { small: true, onclick: () => goTo(offset + PAGE_SIZE), focusId: 'older', action: 'older' })));
+  pager.querySelector('[data-action="newer"]').disabled = offset === 0;
+  pager.querySelector('[data-action="older"]').disabled = last >= total;
+  const columns = [
+    { label: t('columnTime') }, { label: t('columnKey') }, { label: t('columnChange') }, { label: t('columnReason') },
+    { label: t('columnUpstreamStatus'), className: 'num' }, { label: t('columnDetail') }, { label: t('columnInstance') },
+  ];
+  const rows = events.map((event) => h('tr', {},
+    h('td', { class: 'nowrap', text: formatDate(event.at) }),
+    h('td', { class: 'cell-id', text: event.keyId }),
+    h('td', {}, change(event)),
+    h('td', { text: reason(event.reason) }),
+    h('td', { class: 'num', text: event.upstreamStatus ?? '—' }),
+    h('td', { class: 'cell-detail', text: event.detail || '—' }),
+    h('td', { class: ['muted', 'nowrap'], text: event.instance || '—' })));
+  const cards = h('div', { class: ['cards', 'mobile-only'] }, events.map((event) => h('article', { class: 'card' },
+    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', text: event.keyId }), change(event)),
+    cardRow(t('columnReason'), reason(event.reason)),
+    cardRow(t('columnTime'), formatDate(event.at)),
+    event.upstreamStatus && cardRow(t('columnUpstreamStatus'), String(event.upstreamStatus)),
+    event.detail && cardRow(t('columnDetail'), event.detail))));
+  return [
+    pageHeader(t('eventsTitle'), t('eventsSubtitle'), [], page.status),
+    events.length === 0 ? emptyState(t('noEvents')) : [dataTable(t('eventsTitle'), columns, rows), cards, pager],
+  ];
+}
