@@ -10,7 +10,6 @@ import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.RetryAfter;
 import io.keyrelay.upstream.UpstreamErrors;
-import io.keyrelay.upstream.Usage;
 import io.keyrelay.upstream.UsageReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -63,6 +62,9 @@ final class ProxyExchange {
     private Deadlines.Deadline firstByteTimer;
     private Deadlines.Deadline idleTimer;
     private boolean firstByteTimedOut;
+    private PoolKey relayedKey;        // the key whose 2xx answer is being relayed
+    private UsageReader relayedUsage;  // its usage, counted once whatever ends the answer
+    private boolean usageCounted;
 
     ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
         this.ctx = ctx;
@@ -184,6 +186,9 @@ final class ProxyExchange {
     /** A 2xx: from its first byte on, the answer is the client's; nothing is retried after that. */
     private void relay(PoolKey key, HttpClientResponse answer) {
         UsageReader usage = new UsageReader(stream || isEventStream(answer));
+        relayedKey = key;
+        relayedUsage = usage;
+        usageCounted = false;
         boolean[] abandoned = {false}; // this answer failed before its first byte and another attempt took over
         startIdleWatch(answer);
         answer.handler(chunk -> {
@@ -199,8 +204,15 @@ final class ProxyExchange {
             usage.feed(chunk);
             resp.write(chunk);
             if (resp.writeQueueFull()) {
+                // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
                 answer.pause();
-                resp.drainHandler(v -> answer.resume());
+                stopIdleWatch();
+                resp.drainHandler(v -> {
+                    if (!finished) {
+                        startIdleWatch(answer);
+                        answer.resume();
+                    }
+                });
             }
         });
         answer.endHandler(v -> {
@@ -213,7 +225,7 @@ final class ProxyExchange {
             }
             finished = true;
             resp.end();
-            countUsage(key, usage.finish());
+            countUsageOnce();
         });
         answer.exceptionHandler(err -> {
             stopIdleWatch();
@@ -243,10 +255,7 @@ final class ProxyExchange {
             return;
         }
         finished = true;
-        countUsage(key, usage.finish());
-        if (clientGone) {
-            return;
-        }
+        countUsageOnce();
         log.warn("key={} stream broke after the first byte: {}", key.id(), err.toString());
         if (stream || resp.headers().get(HttpHeaders.CONTENT_TYPE) != null
                 && resp.headers().get(HttpHeaders.CONTENT_TYPE).startsWith("text/event-stream")) {
@@ -287,6 +296,7 @@ final class ProxyExchange {
         finished = true;
         cancelFirstByteTimer();
         stopIdleWatch();
+        countUsageOnce(); // the upstream served (and billed) what was relayed so far
         if (upstream != null) {
             log.info("client went away; cancelling its upstream request");
             // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
@@ -294,11 +304,17 @@ final class ProxyExchange {
         }
     }
 
-    private void countUsage(PoolKey key, Usage usage) {
+    /** Counts the relayed answer's request and tokens, once, however the answer ends. */
+    private void countUsageOnce() {
+        if (relayedKey == null || usageCounted) {
+            return;
+        }
+        usageCounted = true;
+        long tokens = relayedUsage.finish().total();
         Instant now = ctx.services.clock().instant();
-        ctx.services.keyUsage().record(key.id(), usage.total(), now);
+        ctx.services.keyUsage().record(relayedKey.id(), tokens, now);
         ctx.services.clientKeys().recordRequest(clientKeyId);
-        ctx.services.clientKeys().recordTokens(clientKeyId, usage.total());
+        ctx.services.clientKeys().recordTokens(clientKeyId, tokens);
     }
 
     private void passClientError(int status, String upstreamBody) {
@@ -331,21 +347,32 @@ final class ProxyExchange {
         Responses.error(resp, dialect, kind, message);
     }
 
-    private static void readBounded(HttpClientResponse answer, io.vertx.core.Handler<Buffer> done) {
+    /**
+     * Reads an error answer's body (up to 64 KiB). An upstream that stops sending it is closed after the stream
+     * idle timeout, and the answer is judged on what arrived, so the attempt can be retried rather than hang.
+     */
+    private void readBounded(HttpClientResponse answer, io.vertx.core.Handler<Buffer> done) {
         Buffer collected = Buffer.buffer();
         boolean[] ended = {false};
+        Deadlines.Deadline watch = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
+            log.warn("upstream error body idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
+            answer.request().connection().close();
+        });
         answer.handler(chunk -> {
+            watch.restart();
             if (collected.length() < MAX_ERROR_BODY) {
                 collected.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - collected.length()));
             }
         });
         answer.endHandler(v -> {
+            watch.cancel();
             if (!ended[0]) {
                 ended[0] = true;
                 done.handle(collected);
             }
         });
         answer.exceptionHandler(err -> {
+            watch.cancel();
             if (!ended[0]) {
                 ended[0] = true;
                 done.handle(collected);

@@ -244,6 +244,42 @@ class ProxyEdgeTest {
             assertTrue(in.read(buf) > 0, "the stream started");
         }
         waitUntil(() -> relay.upstream.cancelled() == 1, "upstream request cancelled");
+        // what the upstream served before the client left is still counted (message_start reported 10 + 1 tokens)
+        waitUntil(() -> relay.services().keys().find("k1").orElseThrow().requestsCount() == 1, "the request counted");
+        assertEquals(11, relay.services().keys().find("k1").orElseThrow().tokensUsed());
+    }
+
+    @Test
+    void anErrorAnswerWhoseBodyStallsIsAbandonedAndRetried() {
+        relay.addKey("k1", false);
+        relay.addKey("k2", false);
+        relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.statusThenStall(500, "{\"error\":{\"mess"));
+
+        HttpResponse<String> r = relay.post("/v1/messages", MESSAGES.body());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(2, relay.upstream.received().size());
+        waitUntil(() -> relay.upstream.open() == 0, "the stalled error answer is closed");
+    }
+
+    @Test
+    void aClientThatReadsSlowlyIsNotCutOffByTheUpstreamIdleTimeout() throws Exception {
+        relay.addKey("k1", false);
+        relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.bigStream(200, 64 * 1024));
+        String body = MESSAGES_STREAM.body();
+        try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
+            socket.setReceiveBufferSize(16 * 1024);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: " + relay.clientKey
+                    + "\r\nconnection: close\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(1_500); // well past the 400 ms idle timeout while KeyRelay holds the upstream paused
+            String received = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(received.contains("event: message_stop"), "the whole stream arrived");
+            assertFalse(received.contains("event: error"), "no interruption");
+        }
     }
 
     @Test

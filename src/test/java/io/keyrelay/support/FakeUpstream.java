@@ -177,6 +177,25 @@ public final class FakeUpstream implements AutoCloseable {
         return (r, req, up) -> up.partialStream(r, req, chunks, () -> { });
     }
 
+    /** Sends an error status and the start of its body, then nothing more (the connection stays open). */
+    public static Behavior statusThenStall(int status, String partialBody) {
+        return (r, req, up) -> req.response().setStatusCode(status).setChunked(true)
+                .putHeader("content-type", "application/json").write(partialBody);
+    }
+
+    /** A streamed success whose {@code chunks} content events carry {@code bytesPerChunk} bytes each, sent at once. */
+    public static Behavior bigStream(int chunks, int bytesPerChunk) {
+        return (r, req, up) -> {
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            String filler = "x".repeat(bytesPerChunk);
+            for (Buffer event : streamEvents(r, chunks)) {
+                String text = event.toString();
+                req.response().write(text.contains("text_delta") ? text.replace("\"text\":\"", "\"text\":\"" + filler) : text);
+            }
+            req.response().end();
+        };
+    }
+
     /** Never answers. */
     public static Behavior hang() {
         return (r, req, up) -> { };
