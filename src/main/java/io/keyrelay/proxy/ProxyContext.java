@@ -44,6 +44,13 @@ final class ProxyContext {
                 .setForceSni(true)
                 .setMaxHeaderSize(64 * 1024);
         // one client per event loop, so a stream's upstream and client connections share a thread
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(4_096).setMaxWaitQueueSize(-1));
+        this.client = vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions().setHttp1MaxSize(4_096).setMaxWaitQueueSize(-1))
+                // a malformed upstream answer already fails its request (and is retried or reported); without a
+                // handler Vert.x would also log every such connection error at ERROR
+                .withConnectHandler(conn -> conn.exceptionHandler(err ->
+                        org.slf4j.LoggerFactory.getLogger(ProxyContext.class).debug("upstream connection error: {}", err.toString())))
+                .build();
     }
 }
