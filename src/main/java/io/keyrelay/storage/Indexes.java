@@ -7,7 +7,7 @@ import org.bson.Document;
 /**
  * The indexes KeyRelay's queries need on a real MongoDB, created at start (idempotently): rotation looks keys up by
  * API key and by the key they replaced, claims take the oldest unused backup, events are read newest first.
- * The embedded server ignores non-unique indexes; its collections are small.
+ * Not created on the embedded server, which has no secondary indexes; its collections are small.
  */
 final class Indexes {
     private Indexes() {

@@ -51,7 +51,9 @@ public final class MongoStorage implements AutoCloseable {
         }
         MongoClient client = MongoClients.create(settings.build());
         MongoDatabase database = client.getDatabase(databaseName(uri));
-        Indexes.ensure(database);
+        if (embedded == null) {
+            Indexes.ensure(database); // the embedded server has no secondary indexes (and warns about each one)
+        }
         return new MongoStorage(embedded, client, database);
     }
 
