@@ -148,12 +148,15 @@ public final class KeyPool {
 
     /** Ends a rotation: the failed key leaves and its replacement, if any, joins. */
     public void completeRotation(String failedId, PoolKey replacement) {
-        entries.remove(failedId);
-        tombstones.put(failedId, stamps.incrementAndGet());
+        // the replacement is selectable before the failed key leaves: a request that finds no key while neither
+        // is visible would see no rotation in flight either, and fail with 503
         if (replacement != null) {
             entries.put(replacement.id(), new Entry(replacement, false, stamps.incrementAndGet()));
             tombstones.remove(replacement.id());
+            rebuild();
         }
+        entries.remove(failedId);
+        tombstones.put(failedId, stamps.incrementAndGet());
         rebuild();
     }
 
