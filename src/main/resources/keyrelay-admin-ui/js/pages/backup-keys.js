@@ -2,13 +2,13 @@
 import { api } from '../api.js';
 import { h, uid, replaceChildren } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
-import { openModal, confirmAction, whileBusy } from '../ui/modal.js';
+import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
   stateBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
-import { createPage } from './page.js';
+import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'backupKeysTitle';
 
@@ -103,31 +103,15 @@ function actions(key, page, where) {
 }
 
 async function restore(key, page) {
-  const confirmed = await confirmAction({
+  await confirmThenRun(page, {
     title: t('restoreKeyTitle', { id: key.id }), message: t('restoreKeyMessage'), confirmLabel: t('restore'), danger: false,
-  });
-  if (!confirmed) return;
-  try {
-    await api.restoreBackupKey(key.id);
-    toast.success(t('toastBackupRestored', { id: key.id }));
-  } catch (error) {
-    toast.error(t('toastActionError', { reason: describeError(error) }));
-  }
-  await page.reload();
+  }, () => api.restoreBackupKey(key.id), t('toastBackupRestored', { id: key.id }));
 }
 
 async function remove(key, page) {
-  const confirmed = await confirmAction({
+  await confirmThenRun(page, {
     title: t('deleteBackupKeyTitle', { id: key.id }), message: t('deleteKeyMessage'), confirmLabel: t('delete'),
-  });
-  if (!confirmed) return;
-  try {
-    await api.deleteBackupKey(key.id);
-    toast.success(t('toastKeyDeleted', { id: key.id }));
-  } catch (error) {
-    toast.error(t('toastActionError', { reason: describeError(error) }));
-  }
-  await page.reload();
+  }, () => api.deleteBackupKey(key.id), t('toastKeyDeleted', { id: key.id }));
 }
 
 function addModal(page) {

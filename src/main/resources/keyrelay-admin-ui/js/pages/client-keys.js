@@ -2,12 +2,12 @@
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
-import { openModal, confirmAction, whileBusy } from '../ui/modal.js';
+import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
   stateBadge, statCards, pageHeader, button, textField, describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
-import { createPage } from './page.js';
+import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'clientKeysTitle';
 
@@ -100,17 +100,9 @@ async function setEnabled(key, enabled, page) {
 }
 
 async function remove(key, page) {
-  const confirmed = await confirmAction({
+  await confirmThenRun(page, {
     title: t('deleteClientKeyTitle', { name: key.name }), message: t('deleteClientKeyMessage'), confirmLabel: t('delete'),
-  });
-  if (!confirmed) return;
-  try {
-    await api.deleteClientKey(key.id);
-    toast.success(t('toastClientDeleted', { name: key.name }));
-  } catch (error) {
-    toast.error(t('toastActionError', { reason: describeError(error) }));
-  }
-  await page.reload();
+  }, () => api.deleteClientKey(key.id), t('toastClientDeleted', { name: key.name }));
 }
 
 function rpmField(value) {

@@ -2,13 +2,13 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
-import { openModal, confirmAction, whileBusy } from '../ui/modal.js';
+import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
   statusBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
-import { createPage } from './page.js';
+import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'keysTitle';
 
@@ -123,31 +123,15 @@ function actions(key, page, where) {
 }
 
 async function resetKey(key, page) {
-  const confirmed = await confirmAction({
+  await confirmThenRun(page, {
     title: t('resetKeyTitle', { id: key.id }), message: t('resetKeyMessage'), confirmLabel: t('reset'), danger: false,
-  });
-  if (!confirmed) return;
-  try {
-    await api.resetKey(key.id);
-    toast.success(t('toastKeyReset', { id: key.id }));
-  } catch (error) {
-    toast.error(t('toastActionError', { reason: describeError(error) }));
-  }
-  await page.reload();
+  }, () => api.resetKey(key.id), t('toastKeyReset', { id: key.id }));
 }
 
 async function deleteKey(key, page) {
-  const confirmed = await confirmAction({
+  await confirmThenRun(page, {
     title: t('deleteKeyTitle', { id: key.id }), message: t('deleteKeyMessage'), confirmLabel: t('delete'),
-  });
-  if (!confirmed) return;
-  try {
-    await api.deleteKey(key.id);
-    toast.success(t('toastKeyDeleted', { id: key.id }));
-  } catch (error) {
-    toast.error(t('toastActionError', { reason: describeError(error) }));
-  }
-  await page.reload();
+  }, () => api.deleteKey(key.id), t('toastKeyDeleted', { id: key.id }));
 }
 
 function addKeyModal(page) {

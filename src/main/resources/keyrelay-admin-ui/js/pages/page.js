@@ -2,6 +2,8 @@
 import { h, replaceChildren } from '../dom.js';
 import { t, formatTime } from '../i18n.js';
 import { describeError } from '../ui/widgets.js';
+import { confirmAction } from '../ui/modal.js';
+import { toast } from '../ui/toast.js';
 
 /**
  * load(): fetches the page's data; view(data, page): builds its nodes (page.status is the refresh line,
@@ -66,4 +68,19 @@ export function createPage({ load, view }) {
 
   page.render();
   return page;
+}
+
+/**
+ * Asks first (confirm: confirmAction's options), then runs work(); a success or error toast follows and the page
+ * reloads either way. Resolves without doing anything when the operator cancels.
+ */
+export async function confirmThenRun(page, confirm, work, successMessage) {
+  if (!(await confirmAction(confirm))) return;
+  try {
+    await work();
+    toast.success(successMessage);
+  } catch (error) {
+    toast.error(t('toastActionError', { reason: describeError(error) }));
+  }
+  await page.reload();
 }
