@@ -5,6 +5,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import java.io.Flushable;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * writer wakes every {@code flushMillis} (default 20) and writes what has queued, so a busy proxy costs one wake-up
  * per batch, not one per line (logback's AsyncAppender signals its worker for every event). Should more than
  * {@code maxQueued} lines wait (a sink slower than the traffic for that long), further lines are counted instead of
- * kept, and the count is logged once the writer catches up.
+ * kept, and the count is logged once the writer catches up. Attached sinks that buffer ({@link java.io.Flushable},
+ * such as {@link BufferedConsoleAppender}) are flushed after each batch, so a batch costs one write, not one per line.
  */
 public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {
@@ -97,10 +100,25 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             queued.decrementAndGet();
             appenders.appendLoopOnAppenders(event);
         }
+        flushAppenders();
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
             addWarn(lost + " log lines were dropped: the log sink was slower than the traffic");
             System.err.println("keyrelay: " + lost + " log lines were dropped: the log sink was slower than the traffic");
+        }
+    }
+
+    /** Sinks that buffer (see {@link BufferedConsoleAppender}) write the batch now: one write per batch. */
+    private void flushAppenders() {
+        Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders();
+        while (it.hasNext()) {
+            if (it.next() instanceof Flushable sink) {
+                try {
+                    sink.flush();
+                } catch (IOException e) {
+                    addError("could not flush a log sink", e);
+                }
+            }
         }
     }
 
