@@ -30,7 +30,7 @@ public record Config(
     /** Where requests go and how long we wait for them. */
     public record Upstream(URI primaryMessages, URI primaryCompletions, URI failoverMessages,
                            URI failoverCompletions, Duration connectTimeout, Duration firstByteTimeout,
-                           Duration streamIdleTimeout, int maxAttempts) {
+                           Duration streamIdleTimeout, int maxAttempts, Optional<Path> caFile) {
     }
 
     /** MongoDB: an external URI, or the embedded server under {@code dataDir} when the URI is absent. */
@@ -119,7 +119,8 @@ public record Config(
                 env.duration("KEYRELAY_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
                 env.duration("KEYRELAY_FIRST_BYTE_TIMEOUT", Duration.ofSeconds(300)),
                 env.duration("KEYRELAY_STREAM_IDLE_TIMEOUT", Duration.ofSeconds(120)),
-                env.integer("KEYRELAY_MAX_ATTEMPTS", 4, 1, 20));
+                env.integer("KEYRELAY_MAX_ATTEMPTS", 4, 1, 20),
+                Optional.ofNullable(env.optional("KEYRELAY_UPSTREAM_CA_FILE")).map(file -> certificateFile("KEYRELAY_UPSTREAM_CA_FILE", file)));
         Storage storage = new Storage(
                 Optional.ofNullable(env.optional("KEYRELAY_MONGODB_URI")).map(uri -> validMongoUri(uri)),
                 Path.of(env.string("KEYRELAY_DATA_DIR", "./data")));
@@ -145,6 +146,20 @@ public record Config(
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
         return new Config(server, upstream, storage, pool, keywords, admin, operations);
+    }
+
+    /** A readable file holding at least one PEM (or DER) X.509 certificate. */
+    private static Path certificateFile(String variable, String file) {
+        Path path = Path.of(file);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw new ConfigException(variable + " is invalid: " + file + " holds no certificate");
+            }
+            return path;
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            throw new ConfigException(variable + " is invalid: cannot read certificates from " + file + " ("
+                    + e.getMessage() + ")");
+        }
     }
 
     private static String validMongoUri(String uri) {

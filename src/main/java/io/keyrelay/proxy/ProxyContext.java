@@ -4,14 +4,19 @@ import io.keyrelay.app.Services;
 import io.keyrelay.config.Config;
 import io.keyrelay.upstream.Endpoints;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
+import io.netty.handler.ssl.SslContext;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.util.function.Supplier;
 
 /** What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts. */
 final class ProxyContext {
     final Vertx vertx;
-    final HttpClient client;
+    private static final long KEEP_ALIVE_MS = 60_000;
+    private static final int MAX_IDLE_PER_HOST = 1_024;
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    final UpstreamClient upstream;
     final Services services;
     final Endpoints endpoints;
     final ProxyObserver observer;
@@ -34,23 +39,27 @@ final class ProxyContext {
         this.firstByteTimeoutMs = up.firstByteTimeout().toMillis();
         this.streamIdleTimeoutMs = up.streamIdleTimeout().toMillis();
         this.deadlines = new Deadlines(vertx, Math.min(firstByteTimeoutMs, streamIdleTimeoutMs));
-        HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(true)
-                .setKeepAliveTimeout(60)
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs))
-                .setDecompressionSupported(false)
-                .setVerifyHost(true)
-                .setForceSni(true)
-                .setMaxHeaderSize(64 * 1024);
-        // one client per event loop, so a stream's upstream and client connections share a thread
-        this.client = vertx.httpClientBuilder()
-                .with(options)
-                .with(new PoolOptions().setHttp1MaxSize(4_096).setMaxWaitQueueSize(-1))
-                // a malformed upstream answer already fails its request (and is retried or reported); without a
-                // handler Vert.x would also log every such connection error at ERROR
-                .withConnectHandler(conn -> conn.exceptionHandler(err ->
-                        org.slf4j.LoggerFactory.getLogger(ProxyContext.class).debug("upstream connection error: {}", err.toString())))
-                .build();
+        // one client per event loop, on that loop, so a stream's upstream and client connections share a thread
+        ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+        VertxInternal internal = (VertxInternal) vertx;
+        Supplier<SslContext> tls = memoized(() -> UpstreamTls.context(up.caFile()));
+        this.upstream = new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
+                internal.nameResolver().nettyAddressResolverGroup(), tls, connectTimeoutMs, KEEP_ALIVE_MS,
+                MAX_IDLE_PER_HOST, MAX_HEADER_BYTES);
+    }
+
+    /** Built on first use (only HTTPS endpoints need it), then kept. */
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 }

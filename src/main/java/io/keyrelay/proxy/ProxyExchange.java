@@ -11,10 +11,13 @@ import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.RetryAfter;
 import io.keyrelay.upstream.UpstreamErrors;
 import io.keyrelay.upstream.UsageReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * relayed as they arrive, with backpressure, and a broken or stalled stream ends with an error event.
  * Runs entirely on one event loop.
  */
-final class ProxyExchange {
+final class ProxyExchange implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final long ROTATION_WAIT_MS = 25;
@@ -46,7 +49,7 @@ final class ProxyExchange {
     private final HttpServerRequest req;
     private final HttpServerResponse resp;
     private final Dialect dialect;
-    private final Buffer body;
+    private final ByteBuf body;
     private final boolean stream;
     private final String clientKeyId;
     private final Set<String> tried = new HashSet<>();
@@ -54,7 +57,12 @@ final class ProxyExchange {
     private int attempts;
     private long waitedForRotationMs;
     private LastFailure lastFailure = LastFailure.NONE;
-    private HttpClientRequest upstream;
+    private UpstreamCall upstream;     // the attempt under way
+    private PoolKey attemptKey;        // its key
+    private long attemptStarted;
+    private HttpResponse answerHead;   // its answer's head, once it came
+    private Buffer errorBody;          // a non-2xx answer's body, while it arrives
+    private Deadlines.Deadline errorBodyWatch;
     private Endpoint lastEndpoint;
     private boolean committed;
     private boolean finished;
@@ -71,7 +79,7 @@ final class ProxyExchange {
         this.req = req;
         this.resp = req.response();
         this.dialect = dialect;
-        this.body = body;
+        this.body = ((BufferInternal) body).getByteBuf();
         this.stream = stream;
         this.clientKeyId = clientKeyId;
     }
@@ -112,61 +120,185 @@ final class ProxyExchange {
         Endpoint endpoint = ctx.endpoints.select(dialect, failover);
         tried.add(triedMark(key, now));
         lastEndpoint = endpoint;
-        long started = ctx.observer.attemptStarted(endpoint, attempts);
+        attemptKey = key;
+        attemptStarted = ctx.observer.attemptStarted(endpoint, attempts);
         log.info("POST {} key={} {} stream={}", endpoint, key.id(), endpoint.label(), stream);
-        ctx.client.request(endpoint.requestOptions().setConnectTimeout(ctx.connectTimeoutMs)).onComplete(ar -> {
-            if (ar.failed()) {
-                onAttemptFailed(key, ar.cause());
-                return;
+        HttpHeaders headers = new DefaultHttpHeaders(false);
+        ForwardedHeaders.toUpstream(req.headers(), headers, key.apiKey());
+        firstByteTimedOut = false;
+        firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs, () -> {
+            firstByteTimer = null;
+            firstByteTimedOut = true;
+            UpstreamCall call = upstream;
+            upstream = null;
+            if (call != null) {
+                call.abort();
+                ctx.observer.upstreamAnswered(endpoint, 0, attemptStarted);
+                onAttemptFailed(key, new TimeoutException("no answer within " + ctx.firstByteTimeoutMs + " ms"));
             }
-            HttpClientRequest up = ar.result();
-            if (clientGone) {
-                up.reset();
-                return;
-            }
-            upstream = up;
-            ForwardedHeaders.toUpstream(req.headers(), up.headers(), key.apiKey());
-            firstByteTimedOut = false;
-            firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs, () -> {
-                firstByteTimedOut = true;
-                up.connection().close();
-            });
-            up.send(body).onComplete(r -> {
-                cancelFirstByteTimer();
-                ctx.observer.upstreamAnswered(endpoint, r.succeeded() ? r.result().statusCode() : 0, started);
-                if (r.failed()) {
-                    onAttemptFailed(key, r.cause());
-                } else {
-                    onAnswer(key, r.result());
-                }
-            });
         });
+        upstream = ctx.upstream.send(endpoint, headers, body, this);
     }
 
-    private void onAnswer(PoolKey key, HttpClientResponse answer) {
-        int status = answer.statusCode();
-        if (status >= 200 && status < 300) {
-            relay(key, answer);
+    @Override
+    public void onResponse(UpstreamCall call, HttpResponse head) {
+        if (call != upstream) {
             return;
         }
-        readBounded(answer, body -> {
-            String text = body.toString(java.nio.charset.StandardCharsets.UTF_8);
-            FailureClass failure = ctx.services.classifier().classify(status, text);
-            Optional<Duration> retryAfter = RetryAfter.parse(answer.getHeader(HttpHeaders.RETRY_AFTER), ctx.services.clock().instant());
-            FailureDecision decision = ctx.services.lifecycle().onAnswer(key, failure, status, retryAfter);
-            log.info("key={} answered {} ({}): {}{}", key.id(), status, failure, decision.action(),
-                    decision.retry() ? ", retrying" : "");
-            if (failure == FailureClass.CLIENT_ERROR) {
-                passClientError(status, text);
-                return;
+        cancelFirstByteTimer();
+        answerHead = head;
+        int status = head.status().code();
+        ctx.observer.upstreamAnswered(call.endpoint, status, attemptStarted);
+        if (status >= 200 && status < 300) {
+            relayedKey = attemptKey;
+            relayedUsage = new UsageReader(stream || isEventStream(head));
+            usageCounted = false;
+            startIdleWatch();
+        } else {
+            errorBody = Buffer.buffer();
+            errorBodyWatch = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
+                errorBodyWatch = null;
+                log.warn("upstream error body idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
+                abortUpstream();
+                judgeErrorAnswer(); // on what arrived, so the attempt can be retried rather than hang
+            });
+        }
+    }
+
+    @Override
+    public void onContent(UpstreamCall call, ByteBuf content) {
+        if (call != upstream || clientGone) {
+            content.release();
+            return;
+        }
+        if (errorBody != null) {
+            collectErrorBody(content);
+            return;
+        }
+        if (idleTimer != null) {
+            idleTimer.restart();
+        }
+        if (!committed) {
+            commitHead();
+        }
+        relayedUsage.feed(content);
+        resp.write(BufferInternal.buffer(content)).onComplete(written -> content.release());
+        if (resp.writeQueueFull()) {
+            // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
+            call.pause();
+            stopIdleWatch();
+            resp.drainHandler(v -> {
+                if (!finished && call == upstream) {
+                    startIdleWatch();
+                    call.resume();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void onEnd(UpstreamCall call, ByteBuf last) {
+        if (call != upstream || clientGone || finished) {
+            if (last != null) {
+                last.release();
             }
-            lastFailure = switch (failure) {
-                case RATE_LIMIT -> LastFailure.RATE_LIMITED;
-                case TRANSIENT -> LastFailure.UPSTREAM_5XX;
-                default -> LastFailure.KEY_REFUSED;
-            };
-            nextAttempt();
-        });
+            return;
+        }
+        upstream = null;
+        if (errorBody != null) {
+            if (last != null) {
+                collectErrorBody(last);
+            }
+            judgeErrorAnswer();
+            return;
+        }
+        stopIdleWatch();
+        finished = true;
+        if (!committed) {
+            commitHead();
+        }
+        if (last == null) {
+            resp.end();
+        } else {
+            relayedUsage.feed(last);
+            resp.end(BufferInternal.buffer(last)).onComplete(written -> last.release());
+        }
+        countUsageOnce();
+    }
+
+    @Override
+    public void onFailure(UpstreamCall call, Throwable cause) {
+        if (call != upstream) {
+            return;
+        }
+        upstream = null;
+        if (answerHead == null) {
+            ctx.observer.upstreamAnswered(call.endpoint, 0, attemptStarted);
+            onAttemptFailed(attemptKey, cause);
+        } else if (errorBody != null) {
+            judgeErrorAnswer(); // on what arrived
+        } else {
+            relayFailed(cause);
+        }
+    }
+
+    /** A 2xx answer broke: before its first byte reached the client another key may still answer; after, not. */
+    private void relayFailed(Throwable cause) {
+        stopIdleWatch();
+        if (!committed) {
+            relayedKey = null; // nothing was relayed, so nothing is counted
+            answerHead = null;
+            onAttemptFailed(attemptKey, cause);
+        } else {
+            brokenStream(attemptKey, cause);
+        }
+    }
+
+    private void collectErrorBody(ByteBuf content) {
+        if (errorBodyWatch != null) {
+            errorBodyWatch.restart();
+        }
+        int room = MAX_ERROR_BODY - errorBody.length();
+        if (room > 0) {
+            byte[] bytes = new byte[Math.min(room, content.readableBytes())];
+            content.getBytes(content.readerIndex(), bytes);
+            errorBody.appendBytes(bytes);
+        }
+        content.release();
+    }
+
+    /** A non-2xx answer: its key's state changes; then either the client hears it, or the next key is tried. */
+    private void judgeErrorAnswer() {
+        if (errorBodyWatch != null) {
+            errorBodyWatch.cancel();
+            errorBodyWatch = null;
+        }
+        HttpResponse head = answerHead;
+        String text = errorBody.toString(java.nio.charset.StandardCharsets.UTF_8);
+        errorBody = null;
+        answerHead = null;
+        upstream = null;
+        if (clientGone || finished) {
+            return;
+        }
+        PoolKey key = attemptKey;
+        int status = head.status().code();
+        FailureClass failure = ctx.services.classifier().classify(status, text);
+        Optional<Duration> retryAfter = RetryAfter.parse(head.headers().get(HttpHeaderNames.RETRY_AFTER),
+                ctx.services.clock().instant());
+        FailureDecision decision = ctx.services.lifecycle().onAnswer(key, failure, status, retryAfter);
+        log.info("key={} answered {} ({}): {}{}", key.id(), status, failure, decision.action(),
+                decision.retry() ? ", retrying" : "");
+        if (failure == FailureClass.CLIENT_ERROR) {
+            passClientError(status, text);
+            return;
+        }
+        lastFailure = switch (failure) {
+            case RATE_LIMIT -> LastFailure.RATE_LIMITED;
+            case TRANSIENT -> LastFailure.UPSTREAM_5XX;
+            default -> LastFailure.KEY_REFUSED;
+        };
+        nextAttempt();
     }
 
     private void onAttemptFailed(PoolKey key, Throwable cause) {
@@ -183,82 +315,24 @@ final class ProxyExchange {
         nextAttempt();
     }
 
-    /** A 2xx: from its first byte on, the answer is the client's; nothing is retried after that. */
-    private void relay(PoolKey key, HttpClientResponse answer) {
-        UsageReader usage = new UsageReader(stream || isEventStream(answer));
-        relayedKey = key;
-        relayedUsage = usage;
-        usageCounted = false;
-        boolean[] abandoned = {false}; // this answer failed before its first byte and another attempt took over
-        startIdleWatch(answer);
-        answer.handler(chunk -> {
-            if (clientGone || abandoned[0]) {
-                return;
-            }
-            if (idleTimer != null) {
-                idleTimer.restart();
-            }
-            if (!committed) {
-                commitHead(answer);
-            }
-            usage.feed(chunk);
-            resp.write(chunk);
-            if (resp.writeQueueFull()) {
-                // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
-                answer.pause();
-                stopIdleWatch();
-                resp.drainHandler(v -> {
-                    if (!finished) {
-                        startIdleWatch(answer);
-                        answer.resume();
-                    }
-                });
-            }
-        });
-        answer.endHandler(v -> {
-            stopIdleWatch();
-            if (clientGone || abandoned[0] || finished) {
-                return;
-            }
-            if (!committed) {
-                commitHead(answer);
-            }
-            finished = true;
-            resp.end();
-            countUsageOnce();
-        });
-        answer.exceptionHandler(err -> {
-            stopIdleWatch();
-            if (abandoned[0]) {
-                return;
-            }
-            if (!committed) {
-                abandoned[0] = true;
-                onAttemptFailed(key, err); // nothing sent yet: another key may still answer
-                return;
-            }
-            brokenStream(key, usage, err);
-        });
-    }
-
-    private void commitHead(HttpClientResponse answer) {
+    private void commitHead() {
         committed = true;
-        resp.setStatusCode(answer.statusCode());
-        ForwardedHeaders.toClient(answer.headers(), resp.headers());
-        if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+        resp.setStatusCode(answerHead.status().code());
+        ForwardedHeaders.toClient(answerHead.headers(), resp.headers());
+        if (!resp.headers().contains(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH)) {
             resp.setChunked(true);
         }
     }
 
-    private void brokenStream(PoolKey key, UsageReader usage, Throwable err) {
+    private void brokenStream(PoolKey key, Throwable err) {
         if (finished) {
             return;
         }
         finished = true;
         countUsageOnce();
         log.warn("key={} stream broke after the first byte: {}", key.id(), err.toString());
-        if (stream || resp.headers().get(HttpHeaders.CONTENT_TYPE) != null
-                && resp.headers().get(HttpHeaders.CONTENT_TYPE).startsWith("text/event-stream")) {
+        String type = resp.headers().get(io.vertx.core.http.HttpHeaders.CONTENT_TYPE);
+        if (stream || type != null && type.startsWith("text/event-stream")) {
             resp.end(dialect.streamErrorEvent(io.keyrelay.upstream.ErrorKind.STREAM_INTERRUPTED,
                     "The upstream stream was interrupted; the answer is incomplete"));
         } else {
@@ -266,11 +340,14 @@ final class ProxyExchange {
         }
     }
 
-    private void startIdleWatch(HttpClientResponse answer) {
+    private void startIdleWatch() {
         idleTimer = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
             idleTimer = null;
             log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
-            answer.request().connection().close();
+            if (upstream != null) {
+                abortUpstream();
+                relayFailed(new TimeoutException("the upstream stream was idle for " + ctx.streamIdleTimeoutMs + " ms"));
+            }
         });
     }
 
@@ -288,6 +365,14 @@ final class ProxyExchange {
         }
     }
 
+    private void abortUpstream() {
+        UpstreamCall call = upstream;
+        upstream = null;
+        if (call != null) {
+            call.abort();
+        }
+    }
+
     private void onClientGone() {
         if (finished) {
             return;
@@ -300,7 +385,11 @@ final class ProxyExchange {
         if (upstream != null) {
             log.info("client went away; cancelling its upstream request");
             // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
-            upstream.connection().close();
+            abortUpstream();
+        }
+        if (errorBodyWatch != null) {
+            errorBodyWatch.cancel();
+            errorBodyWatch = null;
         }
     }
 
@@ -329,7 +418,7 @@ final class ProxyExchange {
         long seconds = ctx.services.pool().soonestRecovery()
                 .map(at -> Math.max(1, (Duration.between(now, at).toMillis() + 999) / 1000))
                 .orElse(60L);
-        resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        resp.putHeader(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
         Responses.error(resp, dialect, ErrorKind.NO_KEY_AVAILABLE,
                 "No upstream key is available right now; retry after " + seconds + " s");
     }
@@ -347,44 +436,10 @@ final class ProxyExchange {
         Responses.error(resp, dialect, kind, message);
     }
 
-    /**
-     * Reads an error answer's body (up to 64 KiB). An upstream that stops sending it is closed after the stream
-     * idle timeout, and the answer is judged on what arrived, so the attempt can be retried rather than hang.
-     */
-    private void readBounded(HttpClientResponse answer, io.vertx.core.Handler<Buffer> done) {
-        Buffer collected = Buffer.buffer();
-        boolean[] ended = {false};
-        Deadlines.Deadline watch = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
-            log.warn("upstream error body idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
-            answer.request().connection().close();
-        });
-        answer.handler(chunk -> {
-            watch.restart();
-            if (collected.length() < MAX_ERROR_BODY) {
-                collected.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - collected.length()));
-            }
-        });
-        answer.endHandler(v -> {
-            watch.cancel();
-            if (!ended[0]) {
-                ended[0] = true;
-                done.handle(collected);
-            }
-        });
-        answer.exceptionHandler(err -> {
-            watch.cancel();
-            if (!ended[0]) {
-                ended[0] = true;
-                done.handle(collected);
-            }
-        });
-    }
-
-    private static boolean isEventStream(HttpClientResponse answer) {
-        String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
+    private static boolean isEventStream(HttpResponse head) {
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         return type != null && type.startsWith("text/event-stream");
     }
-
     private static String triedMark(PoolKey key, Instant now) {
         return key.id() + (key.usesFailoverEndpoint(now) ? "|F" : "|P");
     }

@@ -17,6 +17,13 @@ public record Endpoint(URI uri, String host, int port, boolean ssl, String path,
         return new Endpoint(uri, uri.getHost(), port, ssl, path, failover);
     }
 
+    /** The Host header for this endpoint: host, and port when it is not the scheme's default. */
+    public String authority() {
+        String a = uri.getRawAuthority();
+        int at = a.lastIndexOf('@');
+        return at < 0 ? a : a.substring(at + 1);
+    }
+
     public String label() {
         return failover ? "FAILOVER" : "primary";
     }

@@ -23,7 +23,7 @@ public final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    public static void toUpstream(MultiMap client, MultiMap upstream, String apiKey) {
+    public static void toUpstream(MultiMap client, io.netty.handler.codec.http.HttpHeaders upstream, String apiKey) {
         for (CharSequence name : FROM_CLIENT) {
             String v = client.get(name);
             if (v != null) {
@@ -37,7 +37,7 @@ public final class ForwardedHeaders {
         upstream.set(X_API_KEY, apiKey);
     }
 
-    public static void toClient(MultiMap upstream, MultiMap client) {
+    public static void toClient(io.netty.handler.codec.http.HttpHeaders upstream, MultiMap client) {
         String type = upstream.get(HttpHeaders.CONTENT_TYPE);
         if (type != null) {
             client.set(HttpHeaders.CONTENT_TYPE, type);

@@ -1,5 +1,6 @@
 package io.keyrelay.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
@@ -22,6 +23,7 @@ public final class UsageReader {
     private byte[] partial;
     private int partialLength;
     private byte[] tail;
+    private byte[] scratch;
     private int tailLength;
 
     public UsageReader(boolean streaming) {
@@ -30,10 +32,28 @@ public final class UsageReader {
 
     public void feed(Buffer chunk) {
         ByteView bytes = ByteView.of(chunk);
+        feed(bytes.array(), bytes.offset(), bytes.length());
+    }
+
+    /** A chunk as Netty read it; a direct buffer's bytes are copied once into a scratch array kept per answer. */
+    public void feed(ByteBuf chunk) {
+        int length = chunk.readableBytes();
+        if (chunk.hasArray()) {
+            feed(chunk.array(), chunk.arrayOffset() + chunk.readerIndex(), length);
+            return;
+        }
+        if (scratch == null || scratch.length < length) {
+            scratch = new byte[Math.max(length, 2048)];
+        }
+        chunk.getBytes(chunk.readerIndex(), scratch, 0, length);
+        feed(scratch, 0, length);
+    }
+
+    private void feed(byte[] a, int offset, int length) {
         if (streaming) {
-            scanLines(bytes.array(), bytes.offset(), bytes.end());
+            scanLines(a, offset, offset + length);
         } else {
-            keepTail(bytes.array(), bytes.offset(), bytes.length());
+            keepTail(a, offset, length);
         }
     }
 
