@@ -69,6 +69,8 @@ class ConfigTest {
             "KEYRELAY_PRIMARY_MESSAGES_URL | ftp://x/y | an http:// or https:// URL",
             "KEYRELAY_MONGODB_URI     | postgres://x  | a mongodb:// or mongodb+srv:// connection string",
             "KEYRELAY_ADMIN_TOKEN     | short         | at least 16 characters",
+            "KEYRELAY_UPSTREAM_CA_FILE | /nonexistent/ca.pem | cannot read certificates from /nonexistent/ca.pem",
+            "KEYRELAY_UPSTREAM_CA_FILE | pom.xml       | pom.xml",
     })
     void aBadValueIsReportedWithTheVariableAndWhatIsExpected(String name, String value, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of(name, value)));

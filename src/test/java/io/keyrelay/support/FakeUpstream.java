@@ -56,17 +56,44 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
 
-    private FakeUpstream(Vertx vertx, HttpServer server) {
+    private final String scheme;
+
+    private FakeUpstream(Vertx vertx, HttpServer server, String scheme) {
         this.vertx = vertx;
         this.server = server;
+        this.scheme = scheme;
     }
 
     public static FakeUpstream start() {
+        return start(new HttpServerOptions(), "http");
+    }
+
+    /**
+     * Serves HTTPS with the test certificate {@code name} from {@code src/test/resources/tls} ({@code localhost}:
+     * valid for localhost and 127.0.0.1; {@code wrongname}: for other.example only), both signed by
+     * {@code tls/ca.pem}.
+     */
+    public static FakeUpstream startTls(String name) {
+        return start(new HttpServerOptions().setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(testResource("tls/" + name + ".pem"))
+                .setKeyPath(testResource("tls/" + name + "-key.pem"))), "https");
+    }
+
+    /** The file of a test resource, for settings that take a path. */
+    public static String testResource(String name) {
+        try {
+            return java.nio.file.Path.of(FakeUpstream.class.getClassLoader().getResource(name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FakeUpstream start(HttpServerOptions options, String scheme) {
         Vertx vertx = Vertx.vertx();
         FakeUpstream[] self = new FakeUpstream[1];
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+        HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
                 .requestHandler(req -> self[0].handle(req));
-        self[0] = new FakeUpstream(vertx, server);
+        self[0] = new FakeUpstream(vertx, server, scheme);
         try {
             server.listen().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -80,7 +107,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     public String url(Side side, Dialect dialect) {
-        String base = "http://127.0.0.1:" + port() + "/" + side.name().toLowerCase();
+        String base = scheme + "://127.0.0.1:" + port() + "/" + side.name().toLowerCase();
         return base + (dialect == Dialect.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions");
     }
 

@@ -35,7 +35,11 @@ public final class RelayFixture implements AutoCloseable {
     }
 
     public static RelayFixture start(Path dataDir, Map<String, String> extraEnv) {
-        FakeUpstream upstream = FakeUpstream.start();
+        return start(dataDir, extraEnv, FakeUpstream.start());
+    }
+
+    /** In front of {@code upstream} (an HTTPS one, say); closing the fixture closes it. */
+    public static RelayFixture start(Path dataDir, Map<String, String> extraEnv, FakeUpstream upstream) {
         Map<String, String> env = new HashMap<>(upstream.env());
         env.put("KEYRELAY_PORT", "0");
         env.put("KEYRELAY_HOST", "127.0.0.1");

@@ -1,0 +1,185 @@
+package io.keyrelay.proxy;
+
+import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER;
+import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_AND_CLOSE;
+import static io.keyrelay.support.ScriptedHttpServer.Action.CLOSE_WITHOUT_ANSWER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.keyrelay.support.ScriptedHttpServer;
+import io.keyrelay.upstream.Endpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy's upstream client against a scripted socket server: keep-alive reuse, stale connections, expiry. */
+class UpstreamClientTest {
+    private final Vertx vertx = Vertx.vertx();
+    private final ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    private ScriptedHttpServer server;
+    private UpstreamClient client;
+
+    /** What one call ended with: status and body, or the failure. */
+    record Outcome(int status, String body, Throwable failure) {
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            onLoop(() -> {
+                client.close();
+                return null;
+            });
+        }
+        if (server != null) {
+            server.close();
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sequentialCallsShareOneKeepAliveConnection() throws Exception {
+        start((c, r) -> ANSWER, 60_000, 16);
+        for (int i = 0; i < 5; i++) {
+            Outcome o = call();
+            assertNull(o.failure());
+            assertEquals(200, o.status());
+            assertEquals(ScriptedHttpServer.ANSWER, o.body());
+        }
+        assertEquals(1, server.accepted());
+        assertEquals(1, (int) onLoop(client::idleConnections));
+    }
+
+    @Test
+    void aPooledConnectionTheUpstreamClosesAsItIsReusedIsReplacedByAFreshOne() throws Exception {
+        start((connection, request) -> connection == 0 && request == 1 ? CLOSE_WITHOUT_ANSWER : ANSWER, 60_000, 16);
+        assertEquals(200, call().status());
+        Outcome second = call();
+        assertNull(second.failure(), "the stale connection is not the call's failure");
+        assertEquals(200, second.status());
+        assertEquals(2, server.accepted());
+    }
+
+    @Test
+    void aFreshConnectionThatClosesWithoutAnAnswerIsAFailureAndIsNotRetried() throws Exception {
+        start((connection, request) -> connection == 0 ? CLOSE_WITHOUT_ANSWER : ANSWER, 60_000, 16);
+        Outcome o = call();
+        assertNotNull(o.failure());
+        assertEquals(1, server.accepted());
+    }
+
+    @Test
+    void answersThatSayConnectionCloseAreNotPooled() throws Exception {
+        start((c, r) -> ANSWER_AND_CLOSE, 60_000, 16);
+        assertEquals(200, call().status());
+        assertEquals(0, (int) onLoop(client::idleConnections));
+        assertEquals(200, call().status());
+        assertEquals(2, server.accepted());
+    }
+
+    @Test
+    void idleConnectionsAreClosedAfterTheKeepAliveTime() throws Exception {
+        start((c, r) -> ANSWER, 300, 16);
+        assertEquals(200, call().status());
+        waitUntil(() -> server.closedByPeer() == 1, "the idle connection to be closed");
+        assertEquals(0, (int) onLoop(client::idleConnections));
+    }
+
+    @Test
+    void atMostMaxIdlePerHostConnectionsAreKept() throws Exception {
+        start((c, r) -> ANSWER, 60_000, 1);
+        List<CompletableFuture<Outcome>> calls = onLoop(() -> List.of(send(), send(), send()));
+        for (CompletableFuture<Outcome> c : calls) {
+            assertEquals(200, c.get(10, TimeUnit.SECONDS).status());
+        }
+        assertEquals(3, server.accepted());
+        assertEquals(1, (int) onLoop(client::idleConnections));
+        waitUntil(() -> server.closedByPeer() == 2, "the connections beyond the idle limit to be closed");
+    }
+
+    private void start(ScriptedHttpServer.Script script, long keepAliveMs, int maxIdle) throws Exception {
+        server = new ScriptedHttpServer(script);
+        VertxInternal internal = (VertxInternal) vertx;
+        client = onLoop(() -> new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
+                internal.nameResolver().nettyAddressResolverGroup(), () -> {
+                    throw new AssertionError("no TLS here");
+                }, 5_000, keepAliveMs, maxIdle, 64 * 1024));
+    }
+
+    private Outcome call() throws Exception {
+        return onLoop(this::send).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends one call; runs on the client's event loop. */
+    private CompletableFuture<Outcome> send() {
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        Endpoint endpoint = Endpoint.of(URI.create(server.url("/v1/messages")), false);
+        ByteBuf body = Unpooled.copiedBuffer("{\"model\":\"m\"}", StandardCharsets.UTF_8);
+        client.send(endpoint, new DefaultHttpHeaders(), body, new UpstreamListener() {
+            private int status;
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public void onResponse(UpstreamCall call, HttpResponse head) {
+                status = head.status().code();
+            }
+
+            @Override
+            public void onContent(UpstreamCall call, ByteBuf content) {
+                text.append(content.toString(StandardCharsets.UTF_8));
+                content.release();
+            }
+
+            @Override
+            public void onEnd(UpstreamCall call, ByteBuf last) {
+                if (last != null) {
+                    text.append(last.toString(StandardCharsets.UTF_8));
+                    last.release();
+                }
+                done.complete(new Outcome(status, text.toString(), null));
+            }
+
+            @Override
+            public void onFailure(UpstreamCall call, Throwable cause) {
+                done.complete(new Outcome(status, text.toString(), cause));
+            }
+        });
+        return done;
+    }
+
+    private <T> T onLoop(Supplier<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
