@@ -42,24 +42,17 @@ final class ProxyContext {
         // one client per event loop, on that loop, so a stream's upstream and client connections share a thread
         ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
         VertxInternal internal = (VertxInternal) vertx;
-        Supplier<SslContext> tls = memoized(() -> UpstreamTls.context(up.caFile()));
+        boolean https = java.util.stream.Stream.of(up.primaryMessages(), up.primaryCompletions(), up.failoverMessages(),
+                up.failoverCompletions()).anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
+        SslContext tlsContext = https ? UpstreamTls.context(up.caFile()) : null; // at start, not on a request
+        Supplier<SslContext> tls = () -> {
+            if (tlsContext == null) {
+                throw new IllegalStateException("no upstream endpoint is HTTPS");
+            }
+            return tlsContext;
+        };
         this.upstream = new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
                 internal.nameResolver().nettyAddressResolverGroup(), tls, connectTimeoutMs, KEEP_ALIVE_MS,
                 MAX_IDLE_PER_HOST, MAX_HEADER_BYTES);
-    }
-
-    /** Built on first use (only HTTPS endpoints need it), then kept. */
-    private static <T> Supplier<T> memoized(Supplier<T> make) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public T get() {
-                if (value == null) {
-                    value = make.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -178,10 +178,15 @@ final class ProxyExchange implements UpstreamListener {
         if (idleTimer != null) {
             idleTimer.restart();
         }
-        if (!committed) {
-            commitHead();
+        try {
+            if (!committed) {
+                commitHead();
+            }
+            relayedUsage.feed(content);
+        } catch (RuntimeException e) {
+            content.release();
+            throw e;
         }
-        relayedUsage.feed(content);
         resp.write(BufferInternal.buffer(content)).onComplete(written -> content.release());
         if (resp.writeQueueFull()) {
             // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
@@ -214,13 +219,22 @@ final class ProxyExchange implements UpstreamListener {
         }
         stopIdleWatch();
         finished = true;
-        if (!committed) {
-            commitHead();
+        try {
+            if (!committed) {
+                commitHead();
+            }
+            if (last != null) {
+                relayedUsage.feed(last);
+            }
+        } catch (RuntimeException e) {
+            if (last != null) {
+                last.release();
+            }
+            throw e;
         }
         if (last == null) {
             resp.end();
         } else {
-            relayedUsage.feed(last);
             resp.end(BufferInternal.buffer(last)).onComplete(written -> last.release());
         }
         countUsageOnce();
@@ -269,6 +283,29 @@ final class ProxyExchange implements UpstreamListener {
 
     /** A non-2xx answer: its key's state changes; then either the client hears it, or the next key is tried. */
     private void judgeErrorAnswer() {
+        HttpResponse head = answerHead;
+        String text = errorBody.toString(java.nio.charset.StandardCharsets.UTF_8);
+        FailureClass failure = recordErrorAnswer();
+        if (clientGone || finished) {
+            return;
+        }
+        if (failure == FailureClass.CLIENT_ERROR) {
+            passClientError(head.status().code(), text);
+            return;
+        }
+        lastFailure = switch (failure) {
+            case RATE_LIMIT -> LastFailure.RATE_LIMITED;
+            case TRANSIENT -> LastFailure.UPSTREAM_5XX;
+            default -> LastFailure.KEY_REFUSED;
+        };
+        nextAttempt();
+    }
+
+    /**
+     * Changes the answering key's state for a non-2xx answer, judged on as much of its body as arrived; done even
+     * when the client has left meanwhile, so the next request does not meet the same refusal.
+     */
+    private FailureClass recordErrorAnswer() {
         if (errorBodyWatch != null) {
             errorBodyWatch.cancel();
             errorBodyWatch = null;
@@ -278,9 +315,6 @@ final class ProxyExchange implements UpstreamListener {
         errorBody = null;
         answerHead = null;
         upstream = null;
-        if (clientGone || finished) {
-            return;
-        }
         PoolKey key = attemptKey;
         int status = head.status().code();
         FailureClass failure = ctx.services.classifier().classify(status, text);
@@ -288,17 +322,8 @@ final class ProxyExchange implements UpstreamListener {
                 ctx.services.clock().instant());
         FailureDecision decision = ctx.services.lifecycle().onAnswer(key, failure, status, retryAfter);
         log.info("key={} answered {} ({}): {}{}", key.id(), status, failure, decision.action(),
-                decision.retry() ? ", retrying" : "");
-        if (failure == FailureClass.CLIENT_ERROR) {
-            passClientError(status, text);
-            return;
-        }
-        lastFailure = switch (failure) {
-            case RATE_LIMIT -> LastFailure.RATE_LIMITED;
-            case TRANSIENT -> LastFailure.UPSTREAM_5XX;
-            default -> LastFailure.KEY_REFUSED;
-        };
-        nextAttempt();
+                decision.retry() && !clientGone ? ", retrying" : "");
+        return failure;
     }
 
     private void onAttemptFailed(PoolKey key, Throwable cause) {
@@ -387,9 +412,8 @@ final class ProxyExchange implements UpstreamListener {
             // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
             abortUpstream();
         }
-        if (errorBodyWatch != null) {
-            errorBodyWatch.cancel();
-            errorBodyWatch = null;
+        if (errorBody != null) {
+            recordErrorAnswer(); // a refusal that was arriving still tells about its key
         }
     }
 

@@ -79,8 +79,9 @@ final class UpstreamCall {
     }
 
     /**
-     * Whether a pooled connection that closed before any answer may be replaced by a fresh one for this call: once
-     * only, because the upstream closing an idle keep-alive connection just as it is reused is a race, not a fault.
+     * Whether a pooled connection that closed at once, before any answer, may be replaced by a fresh one for this
+     * call: once only, because the upstream closing an idle keep-alive connection just as it is reused is a race,
+     * not a fault.
      */
     boolean mayRetryOnFreshConnection() {
         if (retriedOnFreshConnection || done) {

@@ -24,6 +24,9 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.netty.util.NetUtil;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -127,10 +130,12 @@ final class UpstreamClient {
         connection.channel = connecting.channel();
         connection.take(call);
         connecting.addListener(f -> {
-            if (f.isSuccess()) {
-                connection.connected();
+            // a socket that could not even be created fails at once, on another executor: come back to the loop
+            Runnable outcome = f.isSuccess() ? connection::connected : () -> connection.connectFailed(f.cause());
+            if (loop.inEventLoop()) {
+                outcome.run();
             } else {
-                connection.connectFailed(f.cause());
+                loop.execute(outcome);
             }
         });
     }
@@ -202,6 +207,9 @@ final class UpstreamClient {
         SSLEngine engine = handler.engine();
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+        if (!NetUtil.isValidIpV4Address(endpoint.host()) && !NetUtil.isValidIpV6Address(endpoint.host())) {
+            params.setServerNames(List.of(new SNIHostName(endpoint.host()))); // the JDK leaves out dotless names
+        }
         engine.setSSLParameters(params);
         handler.setHandshakeTimeoutMillis(connectTimeoutMs);
         return handler;

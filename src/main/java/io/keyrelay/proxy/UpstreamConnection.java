@@ -21,6 +21,12 @@ import java.io.IOException;
  * when anything goes wrong, or a call is abandoned mid-answer, it is closed.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    /**
+     * How soon after a request went out on a reused connection a close without any answer counts as the upstream
+     * having closed that idle connection at the same moment (a race, retried on a fresh connection), rather than
+     * as a failure of a request it may have begun to work on (an attempt that failed, SPEC §3).
+     */
+    private static final long STALE_WINDOW_NANOS = 1_000_000_000L;
     private final UpstreamClient client;
     final UpstreamClient.Route route;
     Channel channel;
@@ -30,6 +36,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private int calls;
     long idleSince;
     boolean pooled;
+    private boolean reusableAfterRead;
+    private long sentAt;
 
     UpstreamConnection(UpstreamClient client, UpstreamClient.Route route) {
         this.client = client;
@@ -55,6 +63,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     void connected() {
         UpstreamCall c = call;
         if (c != null) {
+            sentAt = System.nanoTime();
             channel.writeAndFlush(c.request(), channel.voidPromise()); // a failed write reaches exceptionCaught
         }
     }
@@ -89,12 +98,17 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamCall c = call;
         if (c == null) {
-            // nothing was asked: bytes on an idle connection, or the rest of an abandoned answer
+            // nothing was asked: bytes on an idle connection, after an answer's end, or the rest of an abandoned one
             ReferenceCountUtil.release(msg);
+            reusableAfterRead = false;
             ctx.close();
             return;
         }
         answered = true;
+        if (head == null && msg instanceof HttpContent && !(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg); // the end of a skipped 1xx head: the real answer follows
+            return;
+        }
         if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             fail(c, p.decoderResult().cause());
@@ -134,11 +148,22 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         boolean requestWritten = pending == null || pending.isEmpty();
         if (head != null && HttpUtil.isKeepAlive(head) && requestWritten && channel.isActive()) {
             channel.config().setAutoRead(true);
-            client.release(this);
+            reusableAfterRead = true; // pooled once this read is over, unless more bytes came after the answer
         } else {
             channel.close();
         }
         c.listener.onEnd(c, last);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (reusableAfterRead) {
+            reusableAfterRead = false;
+            if (call == null && channel.isActive()) {
+                client.release(this);
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -162,7 +187,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private void fail(UpstreamCall c, Throwable cause) {
         call = null;
         channel.close();
-        if (!answered && reused() && c.mayRetryOnFreshConnection()) {
+        if (!answered && reused() && System.nanoTime() - sentAt < STALE_WINDOW_NANOS && c.mayRetryOnFreshConnection()) {
             client.connectAndSend(c); // a pooled connection the upstream had just closed: not the key's fault
             return;
         }

@@ -13,6 +13,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,10 +26,17 @@ import javax.net.ssl.X509TrustManager;
  * signed. Host names are checked by {@link UpstreamClient}.
  */
 final class UpstreamTls {
+    /** Built once per process and shared by the event loops: reading the trust store is slow and blocks. */
+    private static final Map<Optional<Path>, SslContext> BUILT = new ConcurrentHashMap<>();
+
     private UpstreamTls() {
     }
 
     static SslContext context(Optional<Path> extraAuthorities) {
+        return BUILT.computeIfAbsent(extraAuthorities, UpstreamTls::build);
+    }
+
+    private static SslContext build(Optional<Path> extraAuthorities) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient();
             if (extraAuthorities.isPresent()) {

@@ -250,6 +250,24 @@ class ProxyEdgeTest {
     }
 
     @Test
+    void aRefusalStillChangesItsKeyWhenTheClientLeavesWhileItArrives() throws Exception {
+        relay.addKey("k1", false);
+        relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.statusThenStall(429, "{\"error\":{\"message\":\"Rate limit"));
+        String body = MESSAGES.body();
+        try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: " + relay.clientKey
+                    + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            waitUntil(() -> relay.upstream.received().size() == 1, "the request to reach the upstream");
+            Thread.sleep(100); // the 429 head and the start of its body reach KeyRelay; the client leaves
+        }
+        waitUntil(() -> relay.services().pool().get("k1").orElseThrow().status() == KeyStatus.RATE_LIMITED,
+                "k1 to cool down after its 429");
+    }
+
+    @Test
     void anErrorAnswerWhoseBodyStallsIsAbandonedAndRetried() {
         relay.addKey("k1", false);
         relay.addKey("k2", false);

@@ -1,8 +1,11 @@
 package io.keyrelay.proxy;
 
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER;
+import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_AFTER_INFORMATIONAL;
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_AND_CLOSE;
+import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_WITH_EXTRA_BYTES;
 import static io.keyrelay.support.ScriptedHttpServer.Action.CLOSE_WITHOUT_ANSWER;
+import static io.keyrelay.support.ScriptedHttpServer.Action.CLOSE_WITHOUT_ANSWER_LATER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,6 +83,38 @@ class UpstreamClientTest {
         Outcome o = call();
         assertNotNull(o.failure());
         assertEquals(1, server.accepted());
+    }
+
+    @Test
+    void aReusedConnectionThatClosesLongAfterTheRequestWentOutIsAFailureNotARace() throws Exception {
+        start((connection, request) -> connection == 0 && request == 1 ? CLOSE_WITHOUT_ANSWER_LATER : ANSWER, 60_000, 16);
+        assertEquals(200, call().status());
+        Outcome o = call();
+        assertNotNull(o.failure(), "the upstream may have worked on it: not sent again behind the caller's back");
+        assertEquals(1, server.accepted());
+    }
+
+    @Test
+    void informationalHeadsBeforeTheAnswerAreSkipped() throws Exception {
+        start((c, r) -> ANSWER_AFTER_INFORMATIONAL, 60_000, 16);
+        for (int i = 0; i < 2; i++) {
+            Outcome o = call();
+            assertNull(o.failure());
+            assertEquals(200, o.status());
+            assertEquals(ScriptedHttpServer.ANSWER, o.body());
+        }
+        assertEquals(1, server.accepted());
+    }
+
+    @Test
+    void aConnectionWithBytesBeyondTheAnswerIsNotReused() throws Exception {
+        start((c, r) -> ANSWER_WITH_EXTRA_BYTES, 60_000, 16);
+        assertEquals(200, call().status());
+        assertEquals(0, (int) onLoop(client::idleConnections));
+        Outcome second = call();
+        assertNull(second.failure());
+        assertEquals(ScriptedHttpServer.ANSWER, second.body());
+        assertEquals(2, server.accepted());
     }
 
     @Test

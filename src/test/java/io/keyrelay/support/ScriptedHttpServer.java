@@ -19,7 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScriptedHttpServer implements AutoCloseable {
     /** What to do with request {@code request} (from 0) on connection {@code connection} (from 0). */
-    public enum Action { ANSWER, ANSWER_AND_CLOSE, CLOSE_WITHOUT_ANSWER }
+    public enum Action {
+        ANSWER,
+        ANSWER_AND_CLOSE,
+        CLOSE_WITHOUT_ANSWER,
+        /** Waits 1.5 s, as an upstream at work on the request would, then closes without answering. */
+        CLOSE_WITHOUT_ANSWER_LATER,
+        /** 100 Continue and 103 Early Hints heads before the answer. */
+        ANSWER_AFTER_INFORMATIONAL,
+        /** The answer, then bytes beyond its Content-Length. */
+        ANSWER_WITH_EXTRA_BYTES
+    }
 
     public interface Script {
         Action on(int connection, int request);
@@ -87,18 +97,29 @@ public final class ScriptedHttpServer implements AutoCloseable {
                 if (action == Action.CLOSE_WITHOUT_ANSWER) {
                     return;
                 }
+                if (action == Action.CLOSE_WITHOUT_ANSWER_LATER) {
+                    Thread.sleep(1_500);
+                    return;
+                }
+                if (action == Action.ANSWER_AFTER_INFORMATIONAL) {
+                    out.write(("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload"
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
                 byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
                 String head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length
                         + (action == Action.ANSWER_AND_CLOSE ? "\r\nconnection: close" : "") + "\r\n\r\n";
                 out.write(head.getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
+                if (action == Action.ANSWER_WITH_EXTRA_BYTES) {
+                    out.write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
                 out.flush();
                 if (action == Action.ANSWER_AND_CLOSE) {
                     return;
                 }
             }
-        } catch (IOException e) {
-            // the client went away
+        } catch (IOException | InterruptedException e) {
+            // the client went away, or the server closed
         } finally {
             open.remove(s);
         }
