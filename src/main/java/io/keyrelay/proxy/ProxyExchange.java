@@ -8,9 +8,7 @@ import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.Endpoint;
 import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
-import io.keyrelay.upstream.RetryAfter;
 import io.keyrelay.upstream.UpstreamErrors;
-import io.keyrelay.upstream.UsageReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -33,12 +31,11 @@ import org.slf4j.LoggerFactory;
  * One client request on its way through the pool. Until the first byte reaches the client, an attempt that fails
  * in a retryable way (SPEC §3) is repeated on the next available key, up to the attempt cap; each failed attempt
  * first changes its key through the {@link io.keyrelay.keys.KeyLifecycle}. From the first byte on, bytes are
- * relayed as they arrive, with backpressure, and a broken or stalled stream ends with an error event.
- * Runs entirely on one event loop.
+ * relayed as they arrive ({@link AnswerRelay}); a non-2xx answer is read and judged ({@link Refusal}). Runs
+ * entirely on one event loop.
  */
 final class ProxyExchange implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-    private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final long ROTATION_WAIT_MS = 25;
     private static final long MAX_ROTATION_WAIT_MS = 3_000;
 
@@ -57,22 +54,17 @@ final class ProxyExchange implements UpstreamListener {
     private int attempts;
     private long waitedForRotationMs;
     private LastFailure lastFailure = LastFailure.NONE;
-    private UpstreamCall upstream;     // the attempt under way
-    private PoolKey attemptKey;        // its key
-    private long attemptStarted;
-    private HttpResponse answerHead;   // its answer's head, once it came
-    private Buffer errorBody;          // a non-2xx answer's body, while it arrives
-    private Deadlines.Deadline errorBodyWatch;
     private Endpoint lastEndpoint;
-    private boolean committed;
     private boolean finished;
     private boolean clientGone;
+    // the attempt under way
+    private UpstreamCall upstream;
+    private PoolKey attemptKey;
+    private long attemptStarted;
     private Deadlines.Deadline firstByteTimer;
-    private Deadlines.Deadline idleTimer;
     private boolean firstByteTimedOut;
-    private PoolKey relayedKey;        // the key whose 2xx answer is being relayed
-    private UsageReader relayedUsage;  // its usage, counted once whatever ends the answer
-    private boolean usageCounted;
+    private AnswerRelay relay;   // its 2xx answer, once the head came
+    private Refusal refusal;     // or its non-2xx answer
 
     ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
         this.ctx = ctx;
@@ -121,6 +113,8 @@ final class ProxyExchange implements UpstreamListener {
         tried.add(triedMark(key, now));
         lastEndpoint = endpoint;
         attemptKey = key;
+        relay = null;
+        refusal = null;
         attemptStarted = ctx.observer.attemptStarted(endpoint, attempts);
         log.info("POST {} key={} {} stream={}", endpoint, key.id(), endpoint.label(), stream);
         HttpHeaders headers = new DefaultHttpHeaders(false);
@@ -134,11 +128,13 @@ final class ProxyExchange implements UpstreamListener {
             if (call != null) {
                 call.abort();
                 ctx.observer.upstreamAnswered(endpoint, 0, attemptStarted);
-                onAttemptFailed(key, new TimeoutException("no answer within " + ctx.firstByteTimeoutMs + " ms"));
+                onAttemptFailed(new TimeoutException("no answer within " + ctx.firstByteTimeoutMs + " ms"));
             }
         });
         upstream = ctx.upstream.send(endpoint, headers, body, this);
     }
+
+    // ---- the attempt's answer (UpstreamListener), on the event loop ----
 
     @Override
     public void onResponse(UpstreamCall call, HttpResponse head) {
@@ -146,21 +142,18 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         cancelFirstByteTimer();
-        answerHead = head;
         int status = head.status().code();
         ctx.observer.upstreamAnswered(call.endpoint, status, attemptStarted);
         if (status >= 200 && status < 300) {
-            relayedKey = attemptKey;
-            relayedUsage = new UsageReader(stream || isEventStream(head));
-            usageCounted = false;
-            startIdleWatch();
+            relay = new AnswerRelay(ctx, resp, call, head, attemptKey, dialect, stream, clientKeyId, cause -> {
+                upstream = null;
+                relayFailed(cause);
+            });
         } else {
-            errorBody = Buffer.buffer();
-            errorBodyWatch = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
-                errorBodyWatch = null;
+            refusal = new Refusal(attemptKey, head, ctx.deadlines, ctx.streamIdleTimeoutMs, () -> {
                 log.warn("upstream error body idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
                 abortUpstream();
-                judgeErrorAnswer(); // on what arrived, so the attempt can be retried rather than hang
+                judgeRefusal(); // on what arrived, so the attempt can be retried rather than hang
             });
         }
     }
@@ -169,35 +162,10 @@ final class ProxyExchange implements UpstreamListener {
     public void onContent(UpstreamCall call, ByteBuf content) {
         if (call != upstream || clientGone) {
             content.release();
-            return;
-        }
-        if (errorBody != null) {
-            collectErrorBody(content);
-            return;
-        }
-        if (idleTimer != null) {
-            idleTimer.restart();
-        }
-        try {
-            if (!committed) {
-                commitHead();
-            }
-            relayedUsage.feed(content);
-        } catch (RuntimeException e) {
-            content.release();
-            throw e;
-        }
-        resp.write(BufferInternal.buffer(content)).onComplete(written -> content.release());
-        if (resp.writeQueueFull()) {
-            // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
-            call.pause();
-            stopIdleWatch();
-            resp.drainHandler(v -> {
-                if (!finished && call == upstream) {
-                    startIdleWatch();
-                    call.resume();
-                }
-            });
+        } else if (refusal != null) {
+            refusal.add(content);
+        } else {
+            relay.content(content);
         }
     }
 
@@ -210,34 +178,15 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         upstream = null;
-        if (errorBody != null) {
+        if (refusal != null) {
             if (last != null) {
-                collectErrorBody(last);
+                refusal.add(last);
             }
-            judgeErrorAnswer();
+            judgeRefusal();
             return;
         }
-        stopIdleWatch();
         finished = true;
-        try {
-            if (!committed) {
-                commitHead();
-            }
-            if (last != null) {
-                relayedUsage.feed(last);
-            }
-        } catch (RuntimeException e) {
-            if (last != null) {
-                last.release();
-            }
-            throw e;
-        }
-        if (last == null) {
-            resp.end();
-        } else {
-            resp.end(BufferInternal.buffer(last)).onComplete(written -> last.release());
-        }
-        countUsageOnce();
+        relay.end(last);
     }
 
     @Override
@@ -246,51 +195,40 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         upstream = null;
-        if (answerHead == null) {
-            ctx.observer.upstreamAnswered(call.endpoint, 0, attemptStarted);
-            onAttemptFailed(attemptKey, cause);
-        } else if (errorBody != null) {
-            judgeErrorAnswer(); // on what arrived
-        } else {
+        if (relay != null) {
             relayFailed(cause);
+        } else if (refusal != null) {
+            judgeRefusal(); // on what arrived
+        } else {
+            ctx.observer.upstreamAnswered(call.endpoint, 0, attemptStarted);
+            onAttemptFailed(cause);
         }
     }
+
+    // ---- outcomes ----
 
     /** A 2xx answer broke: before its first byte reached the client another key may still answer; after, not. */
     private void relayFailed(Throwable cause) {
-        stopIdleWatch();
-        if (!committed) {
-            relayedKey = null; // nothing was relayed, so nothing is counted
-            answerHead = null;
-            onAttemptFailed(attemptKey, cause);
+        if (relay.failed(cause)) {
+            finished = true;
         } else {
-            brokenStream(attemptKey, cause);
+            relay = null; // nothing was relayed, so nothing is counted
+            onAttemptFailed(cause);
         }
-    }
-
-    private void collectErrorBody(ByteBuf content) {
-        if (errorBodyWatch != null) {
-            errorBodyWatch.restart();
-        }
-        int room = MAX_ERROR_BODY - errorBody.length();
-        if (room > 0) {
-            byte[] bytes = new byte[Math.min(room, content.readableBytes())];
-            content.getBytes(content.readerIndex(), bytes);
-            errorBody.appendBytes(bytes);
-        }
-        content.release();
     }
 
     /** A non-2xx answer: its key's state changes; then either the client hears it, or the next key is tried. */
-    private void judgeErrorAnswer() {
-        HttpResponse head = answerHead;
-        String text = errorBody.toString(java.nio.charset.StandardCharsets.UTF_8);
-        FailureClass failure = recordErrorAnswer();
+    private void judgeRefusal() {
+        Refusal r = refusal;
+        refusal = null;
+        upstream = null;
+        String text = r.text();
+        FailureClass failure = recordRefusal(r, text);
         if (clientGone || finished) {
             return;
         }
         if (failure == FailureClass.CLIENT_ERROR) {
-            passClientError(head.status().code(), text);
+            passClientError(r.status(), text);
             return;
         }
         lastFailure = switch (failure) {
@@ -302,31 +240,20 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     /**
-     * Changes the answering key's state for a non-2xx answer, judged on as much of its body as arrived; done even
-     * when the client has left meanwhile, so the next request does not meet the same refusal.
+     * Changes the refusing key's state, judged on as much of the answer's body as arrived; done even when the
+     * client has left meanwhile, so the next request does not meet the same refusal.
      */
-    private FailureClass recordErrorAnswer() {
-        if (errorBodyWatch != null) {
-            errorBodyWatch.cancel();
-            errorBodyWatch = null;
-        }
-        HttpResponse head = answerHead;
-        String text = errorBody.toString(java.nio.charset.StandardCharsets.UTF_8);
-        errorBody = null;
-        answerHead = null;
-        upstream = null;
-        PoolKey key = attemptKey;
-        int status = head.status().code();
+    private FailureClass recordRefusal(Refusal r, String text) {
+        int status = r.status();
         FailureClass failure = ctx.services.classifier().classify(status, text);
-        Optional<Duration> retryAfter = RetryAfter.parse(head.headers().get(HttpHeaderNames.RETRY_AFTER),
-                ctx.services.clock().instant());
-        FailureDecision decision = ctx.services.lifecycle().onAnswer(key, failure, status, retryAfter);
-        log.info("key={} answered {} ({}): {}{}", key.id(), status, failure, decision.action(),
+        FailureDecision decision = ctx.services.lifecycle().onAnswer(r.key, failure, status,
+                r.retryAfter(ctx.services.clock().instant()));
+        log.info("key={} answered {} ({}): {}{}", r.key.id(), status, failure, decision.action(),
                 decision.retry() && !clientGone ? ", retrying" : "");
         return failure;
     }
 
-    private void onAttemptFailed(PoolKey key, Throwable cause) {
+    private void onAttemptFailed(Throwable cause) {
         cancelFirstByteTimer();
         if (clientGone || finished) {
             return;
@@ -335,51 +262,30 @@ final class ProxyExchange implements UpstreamListener {
         boolean timeout = firstByteTimedOut || cause instanceof TimeoutException
                 || message.contains("timeout") || message.contains("timed out");
         lastFailure = timeout ? LastFailure.TIMEOUT : LastFailure.CONNECT;
-        log.warn("key={} attempt {} failed before the first byte: {}", key.id(), attempts, cause.toString());
-        ctx.services.lifecycle().onAnswer(key, FailureClass.TRANSIENT, null, Optional.empty());
+        log.warn("key={} attempt {} failed before the first byte: {}", attemptKey.id(), attempts, cause.toString());
+        ctx.services.lifecycle().onAnswer(attemptKey, FailureClass.TRANSIENT, null, Optional.empty());
         nextAttempt();
     }
 
-    private void commitHead() {
-        committed = true;
-        resp.setStatusCode(answerHead.status().code());
-        ForwardedHeaders.toClient(answerHead.headers(), resp.headers());
-        if (!resp.headers().contains(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH)) {
-            resp.setChunked(true);
-        }
-    }
-
-    private void brokenStream(PoolKey key, Throwable err) {
+    private void onClientGone() {
         if (finished) {
             return;
         }
+        clientGone = true;
         finished = true;
-        countUsageOnce();
-        log.warn("key={} stream broke after the first byte: {}", key.id(), err.toString());
-        String type = resp.headers().get(io.vertx.core.http.HttpHeaders.CONTENT_TYPE);
-        if (stream || type != null && type.startsWith("text/event-stream")) {
-            resp.end(dialect.streamErrorEvent(io.keyrelay.upstream.ErrorKind.STREAM_INTERRUPTED,
-                    "The upstream stream was interrupted; the answer is incomplete"));
-        } else {
-            resp.reset(); // a partial JSON body cannot be mended: close so the client sees the failure
+        cancelFirstByteTimer();
+        if (relay != null) {
+            relay.clientGone(); // the upstream served (and billed) what was relayed so far
         }
-    }
-
-    private void startIdleWatch() {
-        idleTimer = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
-            idleTimer = null;
-            log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
-            if (upstream != null) {
-                abortUpstream();
-                relayFailed(new TimeoutException("the upstream stream was idle for " + ctx.streamIdleTimeoutMs + " ms"));
-            }
-        });
-    }
-
-    private void stopIdleWatch() {
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
+        if (upstream != null) {
+            log.info("client went away; cancelling its upstream request");
+            // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
+            abortUpstream();
+        }
+        if (refusal != null) {
+            Refusal r = refusal;
+            refusal = null;
+            recordRefusal(r, r.text()); // a refusal that was arriving still tells about its key
         }
     }
 
@@ -398,37 +304,7 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
-    private void onClientGone() {
-        if (finished) {
-            return;
-        }
-        clientGone = true;
-        finished = true;
-        cancelFirstByteTimer();
-        stopIdleWatch();
-        countUsageOnce(); // the upstream served (and billed) what was relayed so far
-        if (upstream != null) {
-            log.info("client went away; cancelling its upstream request");
-            // the client left: stop the upstream work it asked for (over HTTP/1.1 only closing the connection does)
-            abortUpstream();
-        }
-        if (errorBody != null) {
-            recordErrorAnswer(); // a refusal that was arriving still tells about its key
-        }
-    }
-
-    /** Counts the relayed answer's request and tokens, once, however the answer ends. */
-    private void countUsageOnce() {
-        if (relayedKey == null || usageCounted) {
-            return;
-        }
-        usageCounted = true;
-        long tokens = relayedUsage.finish().total();
-        Instant now = ctx.services.clock().instant();
-        ctx.services.keyUsage().record(relayedKey.id(), tokens, now);
-        ctx.services.clientKeys().recordRequest(clientKeyId);
-        ctx.services.clientKeys().recordTokens(clientKeyId, tokens);
-    }
+    // ---- answers of KeyRelay's own ----
 
     private void passClientError(int status, String upstreamBody) {
         finished = true;
@@ -460,10 +336,6 @@ final class ProxyExchange implements UpstreamListener {
         Responses.error(resp, dialect, kind, message);
     }
 
-    private static boolean isEventStream(HttpResponse head) {
-        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.startsWith("text/event-stream");
-    }
     private static String triedMark(PoolKey key, Instant now) {
         return key.id() + (key.usesFailoverEndpoint(now) ? "|F" : "|P");
     }

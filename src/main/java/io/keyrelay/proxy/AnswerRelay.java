@@ -1,0 +1,201 @@
+package io.keyrelay.proxy;
+
+import io.keyrelay.keys.PoolKey;
+import io.keyrelay.upstream.Dialect;
+import io.keyrelay.upstream.ErrorKind;
+import io.keyrelay.upstream.ForwardedHeaders;
+import io.keyrelay.upstream.UsageReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A 2xx answer on its way to the client. Its head is committed with its first byte (until then, a failure leaves
+ * the client untouched and the exchange may try another key); pieces are written as they came, without a copy,
+ * and the upstream is paused while the client reads slowly; silence from the upstream longer than the stream idle
+ * timeout counts as a failure; a failure after the first byte ends the answer with an error event (streams) or a
+ * broken connection (JSON). Usage is counted once, however the answer ends.
+ */
+final class AnswerRelay {
+    private static final Logger log = LoggerFactory.getLogger(AnswerRelay.class);
+
+    private final ProxyContext ctx;
+    private final HttpServerResponse resp;
+    private final UpstreamCall call;
+    private final HttpResponse head;
+    private final PoolKey key;
+    private final Dialect dialect;
+    private final boolean streamAsked;
+    private final String clientKeyId;
+    private final UsageReader usage;
+    private final Consumer<Throwable> onStall;
+    private Deadlines.Deadline idleTimer;
+    private boolean committed;
+    private boolean over;
+    private boolean counted;
+
+    AnswerRelay(ProxyContext ctx, HttpServerResponse resp, UpstreamCall call, HttpResponse head, PoolKey key,
+                Dialect dialect, boolean streamAsked, String clientKeyId, Consumer<Throwable> onStall) {
+        this.ctx = ctx;
+        this.resp = resp;
+        this.call = call;
+        this.head = head;
+        this.key = key;
+        this.dialect = dialect;
+        this.streamAsked = streamAsked;
+        this.clientKeyId = clientKeyId;
+        this.usage = new UsageReader(streamAsked || isEventStream(head));
+        this.onStall = onStall;
+        startIdleWatch();
+    }
+
+    boolean committed() {
+        return committed;
+    }
+
+    /** A piece of the answer; owned by the relay from here on. */
+    void content(ByteBuf content) {
+        if (over) {
+            content.release();
+            return;
+        }
+        if (idleTimer != null) {
+            idleTimer.restart();
+        }
+        try {
+            commitHead();
+            usage.feed(content);
+        } catch (RuntimeException e) {
+            content.release();
+            throw e;
+        }
+        resp.write(BufferInternal.buffer(content)).onComplete(written -> content.release());
+        if (resp.writeQueueFull()) {
+            // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
+            call.pause();
+            stopIdleWatch();
+            resp.drainHandler(v -> {
+                if (!over) {
+                    startIdleWatch();
+                    call.resume();
+                }
+            });
+        }
+    }
+
+    /** The answer is complete, {@code last} (may be null) its final piece. */
+    void end(ByteBuf last) {
+        if (over) {
+            if (last != null) {
+                last.release();
+            }
+            return;
+        }
+        over = true;
+        stopIdleWatch();
+        try {
+            commitHead();
+            if (last != null) {
+                usage.feed(last);
+            }
+        } catch (RuntimeException e) {
+            if (last != null) {
+                last.release();
+            }
+            throw e;
+        }
+        if (last == null) {
+            resp.end();
+        } else {
+            resp.end(BufferInternal.buffer(last)).onComplete(written -> last.release());
+        }
+        countUsageOnce();
+    }
+
+    /**
+     * The answer broke. Before its first byte reached the client nothing is lost and false is returned: the
+     * exchange may try another key. After, the client is told the answer is incomplete.
+     */
+    boolean failed(Throwable cause) {
+        stopIdleWatch();
+        if (over) {
+            return true;
+        }
+        over = true;
+        if (!committed) {
+            return false;
+        }
+        countUsageOnce();
+        log.warn("key={} stream broke after the first byte: {}", key.id(), cause.toString());
+        String type = resp.headers().get(HttpHeaders.CONTENT_TYPE);
+        if (streamAsked || type != null && type.startsWith("text/event-stream")) {
+            resp.end(dialect.streamErrorEvent(ErrorKind.STREAM_INTERRUPTED,
+                    "The upstream stream was interrupted; the answer is incomplete"));
+        } else {
+            resp.reset(); // a partial JSON body cannot be mended: close so the client sees the failure
+        }
+        return true;
+    }
+
+    /** The client left: what the upstream served (and billed) so far is still counted. */
+    void clientGone() {
+        over = true;
+        stopIdleWatch();
+        countUsageOnce();
+    }
+
+    private void commitHead() {
+        if (committed) {
+            return;
+        }
+        committed = true;
+        resp.setStatusCode(head.status().code());
+        ForwardedHeaders.toClient(head.headers(), resp.headers());
+        if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            resp.setChunked(true);
+        }
+    }
+
+    private void countUsageOnce() {
+        if (counted) {
+            return;
+        }
+        counted = true;
+        long tokens = usage.finish().total();
+        Instant now = ctx.services.clock().instant();
+        ctx.services.keyUsage().record(key.id(), tokens, now);
+        ctx.services.clientKeys().recordRequest(clientKeyId);
+        ctx.services.clientKeys().recordTokens(clientKeyId, tokens);
+    }
+
+    private void startIdleWatch() {
+        idleTimer = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
+            idleTimer = null;
+            if (!over) {
+                log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
+                call.abort();
+                onStall.accept(new TimeoutException("the upstream stream was idle for " + ctx.streamIdleTimeoutMs + " ms"));
+            }
+        });
+    }
+
+    private void stopIdleWatch() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
+    }
+
+    private static boolean isEventStream(HttpResponse head) {
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.startsWith("text/event-stream");
+    }
+}
