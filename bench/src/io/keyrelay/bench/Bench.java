@@ -477,7 +477,7 @@ public final class Bench {
     // ---------------- measurements ----------------
 
     /** CPU ticks of the proxy under test and of everything this run started, and the machine's, at one moment. */
-    record Sample(long nanos, long targetTicks, long ourTicks, long busyTicks) {
+    record Sample(long nanos, long targetTicks, long targetUserTicks, long ourTicks, long busyTicks) {
     }
 
     private Sample sample(String target) throws IOException {
@@ -489,7 +489,8 @@ public final class Bench {
         for (Proc q : procs) {
             ours += q.cpuTicks();
         }
-        return new Sample(System.nanoTime(), p == null ? 0 : p.cpuTicks(), ours, machineBusyTicks());
+        return new Sample(System.nanoTime(), p == null ? 0 : p.cpuTicks(), p == null ? 0 : p.userTicks(), ours,
+                machineBusyTicks());
     }
 
     private Row row(String scenario, String target, double rps, double p50, double p99, long requests, Sample before,
@@ -499,6 +500,12 @@ public final class Bench {
         double rss = p == null ? Double.NaN : p.peakRssMb();
         double wallTicks = (after.nanos - before.nanos) / 1e9 * ticksPerSecond();
         double other = ((after.busyTicks - before.busyTicks) - (after.ourTicks - before.ourTicks)) / wallTicks;
+        if (p != null && requests > 0) {
+            // user space (the proxy's own code) apart from the kernel (mostly loopback TCP, alike for both proxies)
+            double userUs = (after.targetUserTicks - before.targetUserTicks) * 1e6 / ticksPerSecond() / requests;
+            String split = String.format(Locale.ROOT, "CPU user/system %.1f/%.1f µs", userUs, cpuUs - userUs);
+            note = note == null || note.isEmpty() ? split : split + ", " + note;
+        }
         log(String.format(Locale.ROOT, "%s %s: %.0f/s p50 %.3f ms p99 %.3f ms cpu %.1f us/req rss %.0f MB other load %.2f cores %s",
                 scenario, target, rps, p50, p99, cpuUs, rss, other, note));
         return new Row(scenario, target, rps, p50, p99, cpuUs, rss, Math.max(0, other), note);
@@ -676,6 +683,17 @@ public final class Bench {
             out.add(process.pid());
             process.descendants().forEach(h -> out.add(h.pid()));
             return out;
+        }
+
+        long userTicks() {
+            long sum = 0;
+            for (long pid : pids()) {
+                String[] f = stat(pid);
+                if (f != null) {
+                    sum += Long.parseLong(f[11]);
+                }
+            }
+            return sum;
         }
 
         long cpuTicks() {

@@ -11,11 +11,11 @@ import java.util.function.Supplier;
 
 /** What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts. */
 final class ProxyContext {
-    final Vertx vertx;
     private static final long KEEP_ALIVE_MS = 60_000;
     private static final int MAX_IDLE_PER_HOST = 1_024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
+    final Vertx vertx;
     final UpstreamClient upstream;
     final Services services;
     final Endpoints endpoints;

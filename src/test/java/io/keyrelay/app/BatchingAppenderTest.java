@@ -8,11 +8,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,18 +83,40 @@ class BatchingAppenderTest {
     }
 
     @Test
-    void linesBeyondTheQueueLimitAreCountedNotKept() {
+    void linesBeyondTheQueueLimitAreCountedNotKept() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> kept = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> slowSink = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                kept.add(e.getFormattedMessage());
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // a sink slower than the traffic
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        slowSink.setContext(context);
+        slowSink.start();
         BatchingAppender batching = new BatchingAppender();
         batching.setContext(context);
         batching.setMaxQueued(10);
-        batching.setFlushMillis(60_000); // the writer sleeps through the burst
-        batching.addAppender(console());
+        batching.addAppender(slowSink);
         batching.start();
+
+        batching.doAppend(event("first"));
+        assertTrue(writing.await(10, TimeUnit.SECONDS), "the writer took the first line");
         for (int i = 0; i < 25; i++) {
-            batching.doAppend(event("burst " + i));
+            batching.doAppend(event("burst " + i)); // the writer is stuck: 10 wait, 15 are counted
         }
+        release.countDown();
         batching.stop();
-        assertEquals(10, written.toString(StandardCharsets.UTF_8).lines().count());
+
+        assertEquals(11, kept.size(), kept.toString());
+        assertEquals("burst 9", kept.get(10));
     }
 
     private BatchingAppender start(int maxQueued) {
