@@ -24,6 +24,11 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         return new FrontDoor(new ProxyHandler(vertx, services), Routes.build(vertx, services));
     }
 
+    /** On the event loop, when the server has stopped. */
+    void close() {
+        proxy.close();
+    }
+
     @Override
     public void handle(HttpServerRequest req) {
         Dialect dialect = ProxyHandler.route(req);

@@ -1,11 +1,9 @@
 package io.keyrelay.app;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -14,11 +12,12 @@ import java.util.function.BiFunction;
 final class HttpVerticle extends VerticleBase {
     private final HttpServerOptions options;
     private final Duration shutdownGrace;
-    private final BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes;
+    private final BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, FrontDoor> routes;
     private HttpServer server;
+    private FrontDoor door;
 
     HttpVerticle(HttpServerOptions options, Duration shutdownGrace,
-                 BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, Handler<HttpServerRequest>> routes) {
+                 BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, FrontDoor> routes) {
         this.options = options;
         this.shutdownGrace = shutdownGrace;
         this.routes = routes;
@@ -26,7 +25,8 @@ final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx, context));
+        door = routes.apply(vertx, context);
+        server = vertx.createHttpServer(options).requestHandler(door);
         return server.listen();
     }
 
@@ -34,10 +34,15 @@ final class HttpVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    /** Stops accepting at once; requests under way (streams too) may finish within the grace, then are closed. */
+    /**
+     * Stops accepting at once; requests under way (streams too) may finish within the grace, then are closed; then
+     * the proxy's idle upstream connections are closed.
+     */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture()
-                : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+        if (server == null) {
+            return Future.succeededFuture();
+        }
+        return server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS).andThen(done -> door.close());
     }
 }

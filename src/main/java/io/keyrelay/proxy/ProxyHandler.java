@@ -22,6 +22,11 @@ public final class ProxyHandler {
         this.context = new ProxyContext(vertx, services);
     }
 
+    /** Closes this event loop's idle upstream connections; call on its event loop once the server has stopped. */
+    public void close() {
+        context.upstream.close();
+    }
+
     /** The dialect of a proxy route, or null when the request is not for the proxy. */
     public static Dialect route(HttpServerRequest req) {
         if (req.method() != HttpMethod.POST) {

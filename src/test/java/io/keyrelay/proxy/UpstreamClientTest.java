@@ -135,6 +135,18 @@ class UpstreamClientTest {
     }
 
     @Test
+    void closingTheClientClosesItsIdleConnections() throws Exception {
+        start((c, r) -> ANSWER, 60_000, 16);
+        assertEquals(200, call().status());
+        onLoop(() -> {
+            client.close();
+            return null;
+        });
+        client = null;
+        waitUntil(() -> server.closedByPeer() == 1, "the idle connection to be closed");
+    }
+
+    @Test
     void atMostMaxIdlePerHostConnectionsAreKept() throws Exception {
         start((c, r) -> ANSWER, 60_000, 1);
         List<CompletableFuture<Outcome>> calls = onLoop(() -> List.of(send(), send(), send()));
