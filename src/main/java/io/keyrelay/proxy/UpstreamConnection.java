@@ -27,6 +27,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
      * as a failure of a request it may have begun to work on (an attempt that failed, SPEC §3).
      */
     private static final long STALE_WINDOW_NANOS = 1_000_000_000L;
+
     private final UpstreamClient client;
     final UpstreamClient.Route route;
     Channel channel;
@@ -105,13 +106,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         answered = true;
-        if (head == null && msg instanceof HttpContent && !(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg); // the end of a skipped 1xx head: the real answer follows
-            return;
-        }
         if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             fail(c, p.decoderResult().cause());
+            return;
+        }
+        if (head == null && msg instanceof HttpContent && !(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg); // the end of a skipped 1xx head: the real answer follows
             return;
         }
         if (msg instanceof HttpResponse response) {
