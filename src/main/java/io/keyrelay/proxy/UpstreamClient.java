@@ -100,13 +100,15 @@ final class UpstreamClient {
         return n;
     }
 
+    /** Stops the expiry sweep and closes the idle connections; calls under way keep theirs until they end. */
     void close() {
         sweeper.cancel(false);
         for (ArrayDeque<UpstreamConnection> q : byRoute.values()) {
-            for (UpstreamConnection c : q) {
+            UpstreamConnection c;
+            while ((c = q.pollLast()) != null) {
+                c.pooled = false;
                 c.channel.close();
             }
-            q.clear();
         }
     }
 
