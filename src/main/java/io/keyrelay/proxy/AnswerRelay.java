@@ -57,10 +57,6 @@ final class AnswerRelay {
         startIdleWatch();
     }
 
-    boolean committed() {
-        return committed;
-    }
-
     /** A piece of the answer; owned by the relay from here on. */
     void content(ByteBuf content) {
         if (over) {
