@@ -686,22 +686,20 @@ public final class Bench {
         }
 
         long userTicks() {
-            long sum = 0;
-            for (long pid : pids()) {
-                String[] f = stat(pid);
-                if (f != null) {
-                    sum += Long.parseLong(f[11]);
-                }
-            }
-            return sum;
+            return ticks(false);
         }
 
         long cpuTicks() {
+            return ticks(true);
+        }
+
+        /** User time of every process of it, with system time too when asked. */
+        private long ticks(boolean withSystem) {
             long sum = 0;
             for (long pid : pids()) {
                 String[] f = stat(pid);
                 if (f != null) {
-                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    sum += Long.parseLong(f[11]) + (withSystem ? Long.parseLong(f[12]) : 0);
                 }
             }
             return sum;

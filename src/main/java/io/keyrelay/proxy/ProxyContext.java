@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import java.util.function.Supplier;
 
 /** What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts. */
 final class ProxyContext {
@@ -44,13 +43,7 @@ final class ProxyContext {
         VertxInternal internal = (VertxInternal) vertx;
         boolean https = java.util.stream.Stream.of(up.primaryMessages(), up.primaryCompletions(), up.failoverMessages(),
                 up.failoverCompletions()).anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
-        SslContext tlsContext = https ? UpstreamTls.context(up.caFile()) : null; // at start, not on a request
-        Supplier<SslContext> tls = () -> {
-            if (tlsContext == null) {
-                throw new IllegalStateException("no upstream endpoint is HTTPS");
-            }
-            return tlsContext;
-        };
+        SslContext tls = https ? UpstreamTls.context(up.caFile()) : null; // at start, not on a request
         this.upstream = new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
                 internal.nameResolver().nettyAddressResolverGroup(), tls, connectTimeoutMs, KEEP_ALIVE_MS,
                 MAX_IDLE_PER_HOST, MAX_HEADER_BYTES);

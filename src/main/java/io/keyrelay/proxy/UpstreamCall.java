@@ -59,10 +59,6 @@ final class UpstreamCall {
         }
     }
 
-    boolean done() {
-        return done;
-    }
-
     // ---- used by UpstreamClient and UpstreamConnection ----
 
     /** The request as Netty sends it; each attempt gets its own view of the body, released once written. */

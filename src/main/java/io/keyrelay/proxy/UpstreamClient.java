@@ -13,6 +13,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -23,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import io.netty.util.NetUtil;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -48,7 +48,7 @@ final class UpstreamClient {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Supplier<io.netty.handler.ssl.SslContext> tls;
+    private final SslContext tls; // null when no endpoint is HTTPS
     private final long connectTimeoutMs;
     private final long keepAliveNanos;
     private final int maxIdlePerHost;
@@ -58,7 +58,7 @@ final class UpstreamClient {
     private final ScheduledFuture<?> sweeper;
 
     UpstreamClient(EventLoop loop, ChannelFactory<? extends Channel> channels, AddressResolverGroup<InetSocketAddress> resolver,
-                   Supplier<io.netty.handler.ssl.SslContext> tls, long connectTimeoutMs, long keepAliveMs,
+                   SslContext tls, long connectTimeoutMs, long keepAliveMs,
                    int maxIdlePerHost, int maxHeaderBytes) {
         this.loop = loop;
         this.tls = tls;
@@ -205,7 +205,7 @@ final class UpstreamClient {
     }
 
     private SslHandler tlsHandler(Channel ch, Endpoint endpoint) {
-        SslHandler handler = tls.get().newHandler(ch.alloc(), endpoint.host(), endpoint.port());
+        SslHandler handler = tls.newHandler(ch.alloc(), endpoint.host(), endpoint.port());
         SSLEngine engine = handler.engine();
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host

@@ -66,9 +66,6 @@ final class UpstreamTls {
             try (InputStream in = Files.newInputStream(pem)) {
                 extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
-            if (extra.isEmpty()) {
-                throw new ConfigException("KEYRELAY_UPSTREAM_CA_FILE is invalid: " + pem + " holds no PEM certificate");
-            }
             for (Certificate ca : extra) {
                 store.setCertificateEntry("extra-" + n++, ca);
             }

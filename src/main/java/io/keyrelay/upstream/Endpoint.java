@@ -1,7 +1,5 @@
 package io.keyrelay.upstream;
 
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 
 /** One upstream URL, parsed once. {@code failover} tells which log word it gets: primary or FAILOVER. */
@@ -26,10 +24,6 @@ public record Endpoint(URI uri, String host, int port, boolean ssl, String path,
 
     public String label() {
         return failover ? "FAILOVER" : "primary";
-    }
-
-    public RequestOptions requestOptions() {
-        return new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setSsl(ssl).setURI(path);
     }
 
     @Override

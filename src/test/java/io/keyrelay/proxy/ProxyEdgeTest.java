@@ -13,6 +13,7 @@ import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.support.FakeUpstream;
 import io.keyrelay.support.RelayFixture;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -234,11 +235,7 @@ class ProxyEdgeTest {
         relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.slowStream(200, 50));
         String body = MESSAGES_STREAM.body();
         try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: " + relay.clientKey
-                    + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            sendMessages(socket, body);
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[256];
             assertTrue(in.read(buf) > 0, "the stream started");
@@ -255,11 +252,7 @@ class ProxyEdgeTest {
         relay.upstream.on(FakeUpstream.any(), 1, FakeUpstream.statusThenStall(429, "{\"error\":{\"message\":\"Rate limit"));
         String body = MESSAGES.body();
         try (Socket socket = new Socket("127.0.0.1", relay.relay.port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: " + relay.clientKey
-                    + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            sendMessages(socket, body);
             waitUntil(() -> relay.upstream.received().size() == 1, "the request to reach the upstream");
             Thread.sleep(100); // the 429 head and the start of its body reach KeyRelay; the client leaves
         }
@@ -380,6 +373,15 @@ class ProxyEdgeTest {
         HttpResponse<String> r = relay.post("/v1/messages", MESSAGES.body());
         assertEquals(503, r.statusCode());
         assertNotNull(r.headers().firstValue("retry-after").orElse(null));
+    }
+
+    /** Writes a POST /v1/messages with {@code body} and the client key on a raw socket, to leave it at will. */
+    private void sendMessages(Socket socket, String body) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: " + relay.clientKey
+                + "\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) {

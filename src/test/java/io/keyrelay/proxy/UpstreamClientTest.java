@@ -162,9 +162,7 @@ class UpstreamClientTest {
         server = new ScriptedHttpServer(script);
         VertxInternal internal = (VertxInternal) vertx;
         client = onLoop(() -> new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
-                internal.nameResolver().nettyAddressResolverGroup(), () -> {
-                    throw new AssertionError("no TLS here");
-                }, 5_000, keepAliveMs, maxIdle, 64 * 1024));
+                internal.nameResolver().nettyAddressResolverGroup(), null, 5_000, keepAliveMs, maxIdle, 64 * 1024));
     }
 
     private Outcome call() throws Exception {
