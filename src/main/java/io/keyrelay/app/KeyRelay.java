@@ -101,6 +101,9 @@ public final class KeyRelay implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
                 .setCompressionSupported(false)
+                // no WebSocket route exists: without these, every request and answer passes an extension handler
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {

@@ -2,12 +2,11 @@ package io.keyrelay.proxy;
 
 import io.keyrelay.upstream.Endpoint;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * One request to the upstream and its response, made by {@link UpstreamClient} on one event loop. The caller can
@@ -15,6 +14,13 @@ import io.netty.handler.codec.http.HttpVersion;
  * connection: over HTTP/1.1 that is the only way to tell the upstream to stop.
  */
 final class UpstreamCall {
+    /** A body up to this size goes out in the same buffer as the head (one copy, one send); a larger one follows it. */
+    static final int INLINE_BODY_BYTES = 16 * 1024;
+    private static final byte[] POST = {'P', 'O', 'S', 'T', ' '};
+    private static final byte[] HTTP_1_1 = {' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] COLON_SPACE = {':', ' '};
+
     final Endpoint endpoint;
     final UpstreamListener listener;
     private final HttpHeaders headers;
@@ -61,10 +67,42 @@ final class UpstreamCall {
 
     // ---- used by UpstreamClient and UpstreamConnection ----
 
-    /** The request as Netty sends it; each attempt gets its own view of the body, released once written. */
-    FullHttpRequest request() {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, endpoint.path(),
-                body.retainedDuplicate(), headers, EmptyHttpHeaders.INSTANCE);
+    /**
+     * Writes and flushes the request on the channel: the head encoded here, as Netty's encoder would (header values
+     * as ISO-8859-1 bytes), with a small body in the same buffer so that it leaves in one send. A larger body follows
+     * as its own view, released once written. A failed write reaches the channel's exceptionCaught.
+     */
+    void writeTo(Channel channel) {
+        int bodyBytes = body.readableBytes();
+        boolean inline = bodyBytes <= INLINE_BODY_BYTES;
+        ByteBuf head = channel.alloc().directBuffer(headSizeEstimate() + (inline ? bodyBytes : 0));
+        head.writeBytes(POST);
+        ByteBufUtil.writeAscii(head, endpoint.path());
+        head.writeBytes(HTTP_1_1);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            ByteBufUtil.writeAscii(head, h.getKey());
+            head.writeBytes(COLON_SPACE);
+            ByteBufUtil.writeAscii(head, h.getValue());
+            head.writeBytes(CRLF);
+        }
+        head.writeBytes(CRLF);
+        if (inline) {
+            head.writeBytes(body, body.readerIndex(), bodyBytes);
+            channel.writeAndFlush(head, channel.voidPromise());
+        } else {
+            channel.write(head, channel.voidPromise());
+            channel.writeAndFlush(body.retainedDuplicate(), channel.voidPromise());
+        }
+    }
+
+    private int headSizeEstimate() {
+        int n = POST.length + endpoint.path().length() + HTTP_1_1.length + CRLF.length;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            n += h.getKey().length() + h.getValue().length() + 4;
+        }
+        return n;
     }
 
     void attach(UpstreamConnection c) {

@@ -10,7 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
@@ -124,7 +125,9 @@ final class UpstreamClient {
                 if (endpoint.ssl()) {
                     p.addLast(tlsHandler(ch, endpoint));
                 }
-                p.addLast(new HttpClientCodec(8192, maxHeaderBytes, 16 * 1024, false, false));
+                // requests are encoded by UpstreamCall itself; only answers go through Netty's codec
+                p.addLast(new HttpResponseDecoder(new HttpDecoderConfig().setMaxInitialLineLength(8192)
+                        .setMaxHeaderSize(maxHeaderBytes).setMaxChunkSize(16 * 1024).setValidateHeaders(false)));
                 p.addLast(connection);
             }
         });

@@ -65,7 +65,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         UpstreamCall c = call;
         if (c != null) {
             sentAt = System.nanoTime();
-            channel.writeAndFlush(c.request(), channel.voidPromise()); // a failed write reaches exceptionCaught
+            c.writeTo(channel);
         }
     }
 

@@ -55,6 +55,29 @@ class UpstreamClientTest {
     }
 
     @Test
+    void theRequestGoesOutAsOneHttp11MessageWithItsHeadersAndBody() throws Exception {
+        start((c, r) -> ANSWER, 60_000, 16);
+        String small = "{\"model\":\"m\",\"text\":\"caf\u00e9\"}";
+        String large = "{\"pad\":\"" + "x".repeat(UpstreamCall.INLINE_BODY_BYTES + 100) + "\"}"; // head and body apart
+        for (String body : List.of(small, large)) {
+            DefaultHttpHeaders headers = new DefaultHttpHeaders();
+            headers.set("anthropic-version", "2023-06-01");
+            headers.set("x-api-key", "sk-upstream-key");
+            assertNull(onLoop(() -> send(headers, body)).get(10, TimeUnit.SECONDS).failure());
+        }
+        List<byte[]> received = server.requests();
+        assertEquals(2, received.size());
+        int port = server.port();
+        assertEquals("POST /v1/messages HTTP/1.1\r\nanthropic-version: 2023-06-01\r\nx-api-key: sk-upstream-key\r\n"
+                + "host: 127.0.0.1:" + port + "\r\ncontent-length: " + small.getBytes(StandardCharsets.UTF_8).length
+                + "\r\n\r\n" + small, new String(received.get(0), StandardCharsets.UTF_8));
+        assertEquals("POST /v1/messages HTTP/1.1\r\nanthropic-version: 2023-06-01\r\nx-api-key: sk-upstream-key\r\n"
+                + "host: 127.0.0.1:" + port + "\r\ncontent-length: " + large.length() + "\r\n\r\n" + large,
+                new String(received.get(1), StandardCharsets.UTF_8));
+        assertEquals(1, server.accepted());
+    }
+
+    @Test
     void sequentialCallsShareOneKeepAliveConnection() throws Exception {
         start((c, r) -> ANSWER, 60_000, 16);
         for (int i = 0; i < 5; i++) {
@@ -171,10 +194,14 @@ class UpstreamClientTest {
 
     /** Sends one call; runs on the client's event loop. */
     private CompletableFuture<Outcome> send() {
+        return send(new DefaultHttpHeaders(), "{\"model\":\"m\"}");
+    }
+
+    private CompletableFuture<Outcome> send(DefaultHttpHeaders headers, String json) {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         Endpoint endpoint = Endpoint.of(URI.create(server.url("/v1/messages")), false);
-        ByteBuf body = Unpooled.copiedBuffer("{\"model\":\"m\"}", StandardCharsets.UTF_8);
-        client.send(endpoint, new DefaultHttpHeaders(), body, new UpstreamListener() {
+        ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        client.send(endpoint, headers, body, new UpstreamListener() {
             private int status;
             private final StringBuilder text = new StringBuilder();
 

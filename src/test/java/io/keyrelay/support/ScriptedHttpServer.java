@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private final CopyOnWriteArrayList<Socket> open = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<byte[]> requests = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     public ScriptedHttpServer(Script script) throws IOException {
@@ -64,6 +66,11 @@ public final class ScriptedHttpServer implements AutoCloseable {
     /** Connections accepted so far. */
     public int accepted() {
         return accepted.get();
+    }
+
+    /** Every request received so far, head and body, byte for byte as it arrived. */
+    public List<byte[]> requests() {
+        return List.copyOf(requests);
     }
 
     /** Connections the client closed (end of stream while waiting for a request). */
@@ -89,10 +96,12 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private void serve(Socket s, int connection) {
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
             for (int request = 0; ; request++) {
-                if (!readRequest(in)) {
+                byte[] received = readRequest(in);
+                if (received == null) {
                     closedByPeer.incrementAndGet();
                     return;
                 }
+                requests.add(received);
                 Action action = script.on(connection, request);
                 if (action == Action.CLOSE_WITHOUT_ANSWER) {
                     return;
@@ -125,14 +134,14 @@ public final class ScriptedHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads one request (head and Content-Length body); false at end of stream before a request. */
-    private static boolean readRequest(InputStream in) throws IOException {
+    /** Reads one request (head and Content-Length body); null at end of stream before a request. */
+    private static byte[] readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
             int b = in.read();
             if (b < 0) {
-                return false;
+                return null;
             }
             head.write(b);
             matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
@@ -143,8 +152,8 @@ public final class ScriptedHttpServer implements AutoCloseable {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
-        in.readNBytes(length);
-        return true;
+        head.write(in.readNBytes(length));
+        return head.toByteArray();
     }
 
     @Override
