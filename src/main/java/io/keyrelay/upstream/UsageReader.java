@@ -35,11 +35,18 @@ public final class UsageReader {
         feed(bytes.array(), bytes.offset(), bytes.length());
     }
 
-    /** A chunk as Netty read it; a direct buffer's bytes are copied once into a scratch array kept per answer. */
+    /**
+     * A chunk as Netty read it. A stream's direct buffer is copied once into a scratch array kept per answer, to be
+     * scanned; of a JSON answer only the bytes the tail keeps are copied, straight from the buffer.
+     */
     public void feed(ByteBuf chunk) {
         int length = chunk.readableBytes();
         if (chunk.hasArray()) {
             feed(chunk.array(), chunk.arrayOffset() + chunk.readerIndex(), length);
+            return;
+        }
+        if (!streaming) {
+            keepTail(chunk, length);
             return;
         }
         if (scratch == null || scratch.length < length) {
@@ -119,23 +126,36 @@ public final class UsageReader {
     }
 
     private void keepTail(byte[] a, int from, int length) {
+        int kept = makeRoomInTail(length);
+        System.arraycopy(a, from + length - kept, tail, tailLength, kept);
+        tailLength += kept;
+    }
+
+    private void keepTail(ByteBuf chunk, int length) {
+        int kept = makeRoomInTail(length);
+        chunk.getBytes(chunk.readerIndex() + length - kept, tail, tailLength, kept);
+        tailLength += kept;
+    }
+
+    /**
+     * Makes room at {@code tailLength} for the last bytes of a chunk of {@code length} and says how many to keep:
+     * a chunk that alone fills the tail replaces it with its end; otherwise the tail drops its older half when full.
+     */
+    private int makeRoomInTail(int length) {
         if (tail == null) {
             tail = new byte[Math.max(1024, Math.min(2 * TAIL, length))];
         }
         if (length >= TAIL) {
-            // the chunk alone fills the tail: keep only its end
             ensureTail(TAIL);
-            System.arraycopy(a, from + length - TAIL, tail, 0, TAIL);
-            tailLength = TAIL;
-            return;
+            tailLength = 0;
+            return TAIL;
         }
         if (tailLength + length > 2 * TAIL) {
             System.arraycopy(tail, tailLength - TAIL, tail, 0, TAIL);
             tailLength = TAIL;
         }
         ensureTail(tailLength + length);
-        System.arraycopy(a, from, tail, tailLength, length);
-        tailLength += length;
+        return length;
     }
 
     private void ensureTail(int size) {

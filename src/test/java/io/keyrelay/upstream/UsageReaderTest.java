@@ -50,6 +50,24 @@ class UsageReaderTest {
     }
 
     @Test
+    void nonStreamingAnswerInDirectBuffersOfAnySizeIsReadFromItsLastBytes() {
+        String body = "{\"id\":\"x\",\"text\":\"" + "lorem ipsum ".repeat(8000) + "\","
+                + "\"usage\":{\"input_tokens\":31,\"output_tokens\":41}}";
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int size : new int[] {1, 7, 1000, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 40_000, bytes.length}) {
+            UsageReader reader = new UsageReader(false);
+            for (int at = 0; at < bytes.length; at += size) {
+                io.netty.buffer.ByteBuf chunk = io.netty.buffer.Unpooled.directBuffer(size + 8);
+                chunk.writeBytes(new byte[] {'p', 'a', 'd'}).readerIndex(3); // a view that does not start at 0
+                chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
+                reader.feed(chunk);
+                chunk.release();
+            }
+            assertEquals(new Usage(31, 41, 0, 0), reader.finish(), "chunks of " + size + " bytes");
+        }
+    }
+
+    @Test
     void answersWithoutUsageCountNothing() {
         assertEquals(Usage.NONE, read(false, List.of("{\"id\":\"x\",\"usage\":null}")));
         assertEquals(Usage.NONE, read(true, List.of("data: {\"usage\": {\"input_tokens\": 3\n\n")));
