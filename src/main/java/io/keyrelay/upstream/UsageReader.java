@@ -143,7 +143,7 @@ public final class UsageReader {
      */
     private int makeRoomInTail(int length) {
         if (tail == null) {
-            tail = new byte[Math.max(1024, Math.min(2 * TAIL, length))];
+            tail = new byte[Math.max(256, Math.min(2 * TAIL, length))]; // most answers come in one piece: no more than it
         }
         if (length >= TAIL) {
             ensureTail(TAIL);
