@@ -259,6 +259,17 @@ public final class Bench {
         loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null,
                 List.of("mode=sse", "concurrency=200", "ramp=1", "duration=" + Math.max(5, warmupSeconds / 2)), 60);
         wrk(relayUrl("/v1/messages"), 1, 3, relayAuth(), null);
+        if (scenarios.stream().anyMatch(s -> s.endsWith("-faults"))) {
+            // the refusal paths (429 read, cool-down, retry on another key) get compiled too, as in a gateway that
+            // has met rate limits before; 429 only, so no pool key is exhausted or rotated before the measurement
+            log("warming KeyRelay's refusal paths up: the first 30 pool keys answer 429");
+            get("/_bench/faults?on=true&only=429");
+            wrk(relayUrl("/v1/messages"), 64, Math.max(5, warmupSeconds / 2), relayAuth(), null);
+            loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null,
+                    List.of("mode=sse", "concurrency=200", "ramp=1", "duration=5"), 60);
+            setFaults(false);
+            Thread.sleep(2_000); // Retry-After: 1 has passed for every cooled key
+        }
         if (nginx != null) {
             wrk(nginxUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
         }

@@ -20,13 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Streams are driven by one 1 ms tick per event loop over a timing wheel, not one timer per chunk.
  * {@code GET /_bench/faults?on=true|false} switches the fault mode: pool keys {@code sk-bench-000..014} then
- * answer 429 (Retry-After: 1) and {@code sk-bench-015..029} 402 on the primary endpoints. {@code GET /_bench/stats}
+ * answer 429 (Retry-After: 1) and {@code sk-bench-015..029} 402 on the primary endpoints; with {@code &only=429}
+ * all thirty answer 429, which exhausts no key (the benchmark's warm-up uses it). {@code GET /_bench/stats}
  * returns counters.
  *
  * <p>Usage: {@code FastUpstream <port> [eventLoops] [chunks] [intervalMs]}
  */
 public final class FastUpstream extends AbstractVerticle {
     static volatile boolean faults;
+    static volatile boolean rateLimitsOnly;
     static final AtomicLong served = new AtomicLong();
     static final AtomicLong refused = new AtomicLong();
     static final AtomicLong streams = new AtomicLong();
@@ -160,7 +162,7 @@ public final class FastUpstream extends AbstractVerticle {
         }
         refused.incrementAndGet();
         resp.putHeader("content-type", "application/json");
-        if (n < 15) {
+        if (n < 15 || rateLimitsOnly) {
             resp.setStatusCode(429).putHeader("retry-after", "1").end(RATE_LIMITED);
         } else {
             resp.setStatusCode(402).end(NO_BUDGET);
@@ -226,6 +228,7 @@ public final class FastUpstream extends AbstractVerticle {
     private static void control(HttpServerRequest req) {
         if (req.path().equals("/_bench/faults")) {
             faults = "true".equals(req.getParam("on"));
+            rateLimitsOnly = "429".equals(req.getParam("only"));
         }
         req.response().putHeader("content-type", "application/json").end("{\"faults\":" + faults + ",\"served\":"
                 + served.get() + ",\"refused\":" + refused.get() + ",\"streams\":" + streams.get() + "}");
