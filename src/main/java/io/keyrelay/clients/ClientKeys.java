@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,9 +60,9 @@ public final class ClientKeys {
         return new Authentication.Accepted(key);
     }
 
-    /** Counts a served request for the client key. */
-    public void recordRequest(String clientKeyId) {
-        usage.record(clientKeyId, 0, clock.instant());
+    /** Counts a served request for the client key, at {@code now}. */
+    public void recordRequest(String clientKeyId, Instant now) {
+        usage.record(clientKeyId, 0, now);
     }
 
     public void recordTokens(String clientKeyId, long tokens) {
@@ -134,7 +134,19 @@ public final class ClientKeys {
 
     static String hash(String secret) {
         // one digest per thread: every proxy request hashes the presented key, and getInstance looks up providers
-        return HexFormat.of().formatHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+        return lowerHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** As {@code HexFormat.of().formatHex}, without its per-character builder: this runs on every proxy request. */
+    private static String lowerHex(byte[] bytes) {
+        byte[] out = new byte[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[bytes[i] & 0xF];
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {

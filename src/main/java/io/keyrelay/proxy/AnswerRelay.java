@@ -168,7 +168,7 @@ final class AnswerRelay {
         long tokens = usage.finish().total();
         Instant now = ctx.services.clock().instant();
         ctx.services.keyUsage().record(key.id(), tokens, now);
-        ctx.services.clientKeys().recordRequest(clientKeyId);
+        ctx.services.clientKeys().recordRequest(clientKeyId, now);
         ctx.services.clientKeys().recordTokens(clientKeyId, tokens);
     }
 

@@ -91,8 +91,8 @@ class ClientKeyRoutesTest {
     void usageCountersIncludeWhatIsNotYetWritten() {
         String id = create(new JsonObject().put("name", "metered")).getString("id");
         var clientKeys = server.relay.services().clientKeys();
-        clientKeys.recordRequest(id);
-        clientKeys.recordRequest(id);
+        clientKeys.recordRequest(id, java.time.Instant.now());
+        clientKeys.recordRequest(id, java.time.Instant.now());
         clientKeys.recordTokens(id, 150);
         JsonObject listed = listed(id);
         assertEquals(2, listed.getLong("requestsCount"));
