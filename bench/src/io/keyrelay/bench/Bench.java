@@ -285,6 +285,7 @@ public final class Bench {
         for (String target : targets()) {
             setFaults(faults);
             awaitQuiet();
+            long refusedBefore = faults ? stats().getLong("refused", 0L) : 0;
             Sample before = sample(target);
             WrkResult r = switch (target) {
                 case "direct" -> wrk(directUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
@@ -292,11 +293,11 @@ public final class Bench {
                 default -> wrk(relayUrl("/v1/messages"), connections, rpsSeconds, relayAuth(), null);
             };
             Sample after = sample(target);
-            long refused = faults ? stats().getLong("refused", 0L) : 0;
+            long refused = faults ? stats().getLong("refused", 0L) - refusedBefore : 0;
             setFaults(false);
             String note = r.errors() == 0 ? "" : r.errors() + " errors (" + r.detail + ")";
             if (faults && target.equals("keyrelay")) {
-                note = (note.isEmpty() ? "0 errors" : note) + "; upstream refused " + refused + " attempts (429/402) in all";
+                note = (note.isEmpty() ? "0 errors" : note) + "; upstream refused " + refused + " attempts (429/402) during the run";
             }
             Row row = row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note);
             byTarget.put(target, row);
