@@ -258,7 +258,7 @@ public final class Bench {
         wrk(relayUrl("/v1/messages"), 64, warmupSeconds, relayAuth(), null);
         loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null,
                 List.of("mode=sse", "concurrency=200", "ramp=1", "duration=" + Math.max(5, warmupSeconds / 2)), 60);
-        wrk(relayUrl("/v1/messages"), 1, 3, relayAuth(), null);
+        wrk(relayUrl("/v1/messages"), 1, 10, relayAuth(), null); // one connection has code paths of its own to compile
         if (scenarios.stream().anyMatch(s -> s.endsWith("-faults"))) {
             // the refusal paths (429 read, cool-down, retry on another key) get compiled too, as in a gateway that
             // has met rate limits before; 429 only, so no pool key is exhausted or rotated before the measurement
