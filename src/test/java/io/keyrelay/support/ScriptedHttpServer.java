@@ -117,11 +117,13 @@ public final class ScriptedHttpServer implements AutoCloseable {
                 byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
                 String head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length
                         + (action == Action.ANSWER_AND_CLOSE ? "\r\nconnection: close" : "") + "\r\n\r\n";
-                out.write(head.getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
+                ByteArrayOutputStream answer = new ByteArrayOutputStream(); // one write: one segment on loopback
+                answer.write(head.getBytes(StandardCharsets.US_ASCII));
+                answer.write(body);
                 if (action == Action.ANSWER_WITH_EXTRA_BYTES) {
-                    out.write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    answer.write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 }
+                out.write(answer.toByteArray());
                 out.flush();
                 if (action == Action.ANSWER_AND_CLOSE) {
                     return;
