@@ -65,22 +65,14 @@ final class JsonObjectScan {
             skipSpace();
             expect(':');
             skipSpace();
+            byte first = peek();
+            value(depth);
             if (isStream) {
-                byte first = peek();
-                value(depth);
                 stream = first == 't'; // the value was valid: 't' can only have been true
-            } else {
-                value(depth);
             }
-            skipSpace();
-            byte b = next();
-            if (b == '}') {
+            if (closedAfterMember('}')) {
                 return;
             }
-            if (b != ',') {
-                throw Malformed.INSTANCE;
-            }
-            skipSpace();
         }
     }
 
@@ -93,16 +85,24 @@ final class JsonObjectScan {
         }
         while (true) {
             value(depth);
-            skipSpace();
-            byte b = next();
-            if (b == ']') {
+            if (closedAfterMember(']')) {
                 return;
             }
-            if (b != ',') {
-                throw Malformed.INSTANCE;
-            }
-            skipSpace();
         }
+    }
+
+    /** After a member of a container: true at its closing {@code close}, false after a comma (more follows). */
+    private boolean closedAfterMember(char close) {
+        skipSpace();
+        byte b = next();
+        if (b == close) {
+            return true;
+        }
+        if (b != ',') {
+            throw Malformed.INSTANCE;
+        }
+        skipSpace();
+        return false;
     }
 
     /** A value inside a container at nesting level {@code depth}. */

@@ -146,8 +146,8 @@ public final class UsageReader {
             tail = new byte[Math.max(256, Math.min(2 * TAIL, length))]; // most answers come in one piece: no more than it
         }
         if (length >= TAIL) {
+            tailLength = 0; // what the tail held is replaced: nothing to carry over
             ensureTail(TAIL);
-            tailLength = 0;
             return TAIL;
         }
         if (tailLength + length > 2 * TAIL) {

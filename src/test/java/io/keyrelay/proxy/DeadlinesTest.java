@@ -1,13 +1,14 @@
 package io.keyrelay.proxy;
 
+import static io.keyrelay.support.Eventually.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keyrelay.support.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,7 +38,7 @@ class DeadlinesTest {
             b.cancel(); // twice is harmless
             return null;
         });
-        waitFor(() -> fired.size() >= 2);
+        waitUntil(() -> fired.size() >= 2, "two deadlines to expire");
         Thread.sleep(100); // several more ticks: nothing runs twice
         assertEquals(List.of("a", "c"), fired);
         assertEquals(1, (int) onLoop(deadlines::active), "only the long deadline is left");
@@ -56,7 +57,7 @@ class DeadlinesTest {
             second[0] = deadlines.start(20, () -> fired.add("second"));
             return null;
         });
-        waitFor(() -> fired.size() >= 2);
+        waitUntil(() -> fired.size() >= 2, "two deadlines to expire");
         Thread.sleep(100);
         assertEquals(List.of("first", "started by first"), fired);
         assertEquals(0, (int) onLoop(deadlines::active));
@@ -75,29 +76,11 @@ class DeadlinesTest {
             Thread.sleep(20);
         }
         assertFalse(fired.contains("idle"), "kept alive by restarts for longer than its duration");
-        waitFor(() -> fired.contains("idle"));
+        waitUntil(() -> fired.contains("idle"), "the idle deadline to expire");
         assertTrue(fired.contains("idle"));
     }
 
-    private <T> T onLoop(Supplier<T> work) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.runOnContext(v -> {
-            try {
-                result.complete(work.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result.get(10, TimeUnit.SECONDS);
-    }
-
-    private static void waitFor(Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.sleep(10);
-        }
+    private <T> T onLoop(Supplier<T> work) {
+        return OnContext.call(loop, work);
     }
 }

@@ -1,5 +1,6 @@
 package io.keyrelay.proxy;
 
+import static io.keyrelay.support.Eventually.waitUntil;
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER;
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_AFTER_INFORMATIONAL;
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER_AND_CLOSE;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.keyrelay.support.OnContext;
 import io.keyrelay.support.ScriptedHttpServer;
 import io.keyrelay.upstream.Endpoint;
 import io.netty.buffer.ByteBuf;
@@ -24,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,10 +82,7 @@ class UpstreamClientTest {
     void sequentialCallsShareOneKeepAliveConnection() throws Exception {
         start((c, r) -> ANSWER, 60_000, 16);
         for (int i = 0; i < 5; i++) {
-            Outcome o = call();
-            assertNull(o.failure());
-            assertEquals(200, o.status());
-            assertEquals(ScriptedHttpServer.ANSWER, o.body());
+            assertAnswered(call());
         }
         assertEquals(1, server.accepted());
         assertEquals(1, (int) onLoop(client::idleConnections));
@@ -121,10 +119,7 @@ class UpstreamClientTest {
     void informationalHeadsBeforeTheAnswerAreSkipped() throws Exception {
         start((c, r) -> ANSWER_AFTER_INFORMATIONAL, 60_000, 16);
         for (int i = 0; i < 2; i++) {
-            Outcome o = call();
-            assertNull(o.failure());
-            assertEquals(200, o.status());
-            assertEquals(ScriptedHttpServer.ANSWER, o.body());
+            assertAnswered(call());
         }
         assertEquals(1, server.accepted());
     }
@@ -134,7 +129,7 @@ class UpstreamClientTest {
         start((c, r) -> ANSWER_WITH_EXTRA_BYTES, 60_000, 16);
         assertEquals(200, call().status());
         // the extra bytes come in the answer's read, or in a later one that finds the connection idle: closed either way
-        waitUntil(() -> idleConnectionsNow() == 0, "the connection with extra bytes to be closed");
+        waitUntil(() -> onLoop(client::idleConnections) == 0, "the connection with extra bytes to be closed");
         Outcome second = call();
         assertNull(second.failure());
         assertEquals(ScriptedHttpServer.ANSWER, second.body());
@@ -182,12 +177,10 @@ class UpstreamClientTest {
         waitUntil(() -> server.closedByPeer() == 2, "the connections beyond the idle limit to be closed");
     }
 
-    private int idleConnectionsNow() {
-        try {
-            return onLoop(client::idleConnections);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private static void assertAnswered(Outcome o) {
+        assertNull(o.failure());
+        assertEquals(200, o.status());
+        assertEquals(ScriptedHttpServer.ANSWER, o.body());
     }
 
     private void start(ScriptedHttpServer.Script script, long keepAliveMs, int maxIdle) throws Exception {
@@ -242,25 +235,7 @@ class UpstreamClientTest {
         return done;
     }
 
-    private <T> T onLoop(Supplier<T> work) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                result.complete(work.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result.get(10, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    private <T> T onLoop(Supplier<T> work) {
+        return OnContext.call(context, work);
     }
 }
