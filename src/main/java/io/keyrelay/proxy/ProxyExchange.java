@@ -49,7 +49,7 @@ final class ProxyExchange implements UpstreamListener {
     private final ByteBuf body;
     private final boolean stream;
     private final String clientKeyId;
-    private final Set<String> tried = new HashSet<>();
+    private Set<String> tried; // the keys (and endpoints) of earlier attempts, made on the first retry
 
     private int attempts;
     private long waitedForRotationMs;
@@ -60,6 +60,7 @@ final class ProxyExchange implements UpstreamListener {
     // the attempt under way
     private UpstreamCall upstream;
     private PoolKey attemptKey;
+    private boolean attemptFailover;
     private long attemptStarted;
     private Deadlines.Deadline firstByteTimer;
     private boolean firstByteTimedOut;
@@ -92,7 +93,14 @@ final class ProxyExchange implements UpstreamListener {
         }
         KeyPool pool = ctx.services.pool();
         Instant now = ctx.services.clock().instant();
-        Optional<PoolKey> picked = tried.isEmpty() ? pool.pick() : pool.pick(k -> tried.contains(triedMark(k, now)));
+        if (attemptKey != null) {
+            if (tried == null) {
+                tried = new HashSet<>();
+            }
+            tried.add(triedMark(attemptKey, attemptFailover));
+        }
+        Optional<PoolKey> picked = tried == null ? pool.pick()
+                : pool.pick(k -> tried.contains(triedMark(k, k.usesFailoverEndpoint(now))));
         if (picked.isEmpty()) {
             if (pool.rotationsInFlight() && waitedForRotationMs < MAX_ROTATION_WAIT_MS) {
                 // a replacement key is on its way from the backup pool: wait for it rather than fail
@@ -110,9 +118,9 @@ final class ProxyExchange implements UpstreamListener {
     private void send(PoolKey key, Instant now) {
         boolean failover = key.usesFailoverEndpoint(now);
         Endpoint endpoint = ctx.endpoints.select(dialect, failover);
-        tried.add(triedMark(key, now));
         lastEndpoint = endpoint;
         attemptKey = key;
+        attemptFailover = failover;
         relay = null;
         refusal = null;
         attemptStarted = ctx.observer.attemptStarted(endpoint, attempts);
@@ -338,7 +346,7 @@ final class ProxyExchange implements UpstreamListener {
         Responses.error(resp, dialect, kind, message);
     }
 
-    private static String triedMark(PoolKey key, Instant now) {
-        return key.id() + (key.usesFailoverEndpoint(now) ? "|F" : "|P");
+    private static String triedMark(PoolKey key, boolean failover) {
+        return key.id() + (failover ? "|F" : "|P");
     }
 }
