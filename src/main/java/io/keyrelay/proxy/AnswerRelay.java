@@ -52,7 +52,7 @@ final class AnswerRelay {
         this.dialect = dialect;
         this.streamAsked = streamAsked;
         this.clientKeyId = clientKeyId;
-        this.usage = new UsageReader(streamAsked || isEventStream(head));
+        this.usage = new UsageReader(streamAsked || isEventStream(head), ctx.usageScratch);
         this.onStall = onStall;
         startIdleWatch();
     }

@@ -3,12 +3,16 @@ package io.keyrelay.proxy;
 import io.keyrelay.app.Services;
 import io.keyrelay.config.Config;
 import io.keyrelay.upstream.Endpoints;
+import io.keyrelay.upstream.UsageReader;
 import io.vertx.core.Vertx;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 
-/** What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts. */
+/**
+ * What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts, the usage
+ * readers' scratch array.
+ */
 final class ProxyContext {
     private static final long KEEP_ALIVE_MS = 60_000;
     private static final int MAX_IDLE_PER_HOST = 1_024;
@@ -25,6 +29,7 @@ final class ProxyContext {
     final long firstByteTimeoutMs;
     final long streamIdleTimeoutMs;
     final Deadlines deadlines;
+    final UsageReader.Scratch usageScratch = new UsageReader.Scratch();
 
     ProxyContext(Vertx vertx, Services services) {
         this.vertx = vertx;

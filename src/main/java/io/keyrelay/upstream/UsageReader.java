@@ -19,15 +19,37 @@ public final class UsageReader {
     private static final int MAX_LINE = 256 * 1024;
 
     private final boolean streaming;
+    private final Scratch scratch;
     private final UsageFields fields = new UsageFields();
     private byte[] partial;
     private int partialLength;
     private byte[] tail;
-    private byte[] scratch;
     private int tailLength;
 
+    /** A reader with a scratch array of its own. */
     public UsageReader(boolean streaming) {
+        this(streaming, new Scratch());
+    }
+
+    /** A reader that copies stream chunks into {@code scratch}, shared by the readers of one thread. */
+    public UsageReader(boolean streaming, Scratch scratch) {
         this.streaming = streaming;
+        this.scratch = scratch;
+    }
+
+    /**
+     * The array a direct buffer's chunk is copied into to be scanned. One per event loop: thousands of streams then
+     * scan in one array that stays in the CPU's cache, instead of one array each. Not for use by two threads.
+     */
+    public static final class Scratch {
+        private byte[] bytes = new byte[2048];
+
+        byte[] ofAtLeast(int length) {
+            if (bytes.length < length) {
+                bytes = new byte[Math.max(length, 2 * bytes.length)];
+            }
+            return bytes;
+        }
     }
 
     public void feed(Buffer chunk) {
@@ -36,8 +58,9 @@ public final class UsageReader {
     }
 
     /**
-     * A chunk as Netty read it. A stream's direct buffer is copied once into a scratch array kept per answer, to be
-     * scanned; of a JSON answer only the bytes the tail keeps are copied, straight from the buffer.
+     * A chunk as Netty read it. A stream's direct buffer is copied once into the scratch array, to be scanned (a line
+     * that goes on in the next chunk is kept apart); of a JSON answer only the bytes the tail keeps are copied,
+     * straight from the buffer.
      */
     public void feed(ByteBuf chunk) {
         int length = chunk.readableBytes();
@@ -49,11 +72,9 @@ public final class UsageReader {
             keepTail(chunk, length);
             return;
         }
-        if (scratch == null || scratch.length < length) {
-            scratch = new byte[Math.max(length, 2048)];
-        }
-        chunk.getBytes(chunk.readerIndex(), scratch, 0, length);
-        feed(scratch, 0, length);
+        byte[] bytes = scratch.ofAtLeast(length);
+        chunk.getBytes(chunk.readerIndex(), bytes, 0, length);
+        feed(bytes, 0, length);
     }
 
     private void feed(byte[] a, int offset, int length) {

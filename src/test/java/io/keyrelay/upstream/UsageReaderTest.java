@@ -68,6 +68,40 @@ class UsageReaderTest {
     }
 
     @Test
+    void streamsSharingOneScratchArrayInDirectBuffersEachCountTheirOwnUsage() {
+        String anthropic = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":"
+                + "{\"input_tokens\":10,\"output_tokens\":1}}}\n\n"
+                + "event: content_block_delta\ndata: {\"delta\":{\"text\":\"" + "x".repeat(5000) + "\"}}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":7}}\n\n";
+        String openAi = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"usage\":null}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8}}\n\ndata: [DONE]\n\n";
+        for (int size : new int[] {1, 5, 64, 333, 3000, 6000}) {
+            UsageReader.Scratch scratch = new UsageReader.Scratch();
+            UsageReader a = new UsageReader(true, scratch);
+            UsageReader b = new UsageReader(true, scratch);
+            byte[] first = anthropic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] second = openAi.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // the two streams' chunks alternate, each line cut wherever the chunk size falls
+            for (int at = 0; at < Math.max(first.length, second.length); at += size) {
+                feedDirect(a, first, at, size);
+                feedDirect(b, second, at, size);
+            }
+            assertEquals(new Usage(10, 7, 0, 0), a.finish(), "chunks of " + size + " bytes");
+            assertEquals(new Usage(12, 8, 0, 0), b.finish(), "chunks of " + size + " bytes");
+        }
+    }
+
+    private static void feedDirect(UsageReader reader, byte[] bytes, int at, int size) {
+        if (at >= bytes.length) {
+            return;
+        }
+        io.netty.buffer.ByteBuf chunk = io.netty.buffer.Unpooled.directBuffer(size);
+        chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
+        reader.feed(chunk);
+        chunk.release();
+    }
+
+    @Test
     void answersWithoutUsageCountNothing() {
         assertEquals(Usage.NONE, read(false, List.of("{\"id\":\"x\",\"usage\":null}")));
         assertEquals(Usage.NONE, read(true, List.of("data: {\"usage\": {\"input_tokens\": 3\n\n")));
