@@ -48,6 +48,10 @@ public final class Bench {
     private final int rpsSeconds;
     private final int sseSeconds;
     private final int warmupSeconds;
+    private final int settleSeconds;
+    private final int rpsRounds;
+    private final double settleJitShare;
+    private String settled = "";
     private final double soakMinutes;
     private final int chunks;
     private final int intervalMs;
@@ -81,8 +85,11 @@ public final class Bench {
         this.nginxPort = base + 2;
         this.relayPort = base + 3;
         this.rpsSeconds = Integer.parseInt(env("BENCH_RPS_SECONDS", "10"));
+        this.rpsRounds = Math.max(1, Integer.parseInt(env("BENCH_RPS_ROUNDS", "3")));
         this.sseSeconds = Integer.parseInt(env("BENCH_SSE_SECONDS", "15"));
         this.warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "20"));
+        this.settleSeconds = Integer.parseInt(env("BENCH_SETTLE_MAX_SECONDS", "240"));
+        this.settleJitShare = Double.parseDouble(env("BENCH_SETTLE_JIT_SHARE", "0.02"));
         this.soakMinutes = Double.parseDouble(env("BENCH_SOAK_MINUTES", "10"));
         this.chunks = Integer.parseInt(env("BENCH_SSE_CHUNKS", "50"));
         this.intervalMs = Integer.parseInt(env("BENCH_SSE_INTERVAL_MS", "20"));
@@ -276,36 +283,99 @@ public final class Bench {
         wrk(directUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
         loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages", "/primary/v1/chat/completions", null,
                 "sk-bench-direct", List.of("mode=sse", "concurrency=200", "ramp=1", "duration=3"), 60);
+        settle();
+    }
+
+    /**
+     * Goes on warming KeyRelay up until its JIT compilers are quiet: rounds of the scenarios' traffic, in short runs
+     * whose connections open and close (a connection's end takes code paths of its own, and a compiled method that
+     * meets a path it has never seen is thrown away and compiled again), until the compiler threads used less than
+     * BENCH_SETTLE_JIT_SHARE of a core during a round, for at most BENCH_SETTLE_MAX_SECONDS. Some of KeyRelay's code
+     * gets hot by time rather than by traffic (the usage flush every 2 s, the pool reload every 5 s, metrics windows
+     * rotating), so a fixed warm-up leaves the compilers at work during the measurements: up to a fifth of the core
+     * in a 5 s window, which the proxy then lacks.
+     */
+    private void settle() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(settleSeconds);
+        int rounds = 0;
+        double share = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            rounds++;
+            long jit0 = relay.compilerTicks();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                wrk(relayUrl("/v1/messages"), 64, 3, relayAuth(), null);
+            }
+            loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null,
+                    List.of("mode=sse", "concurrency=200", "ramp=1", "duration=3"), 60);
+            wrk(relayUrl("/v1/messages"), 1, 2, relayAuth(), null);
+            share = (relay.compilerTicks() - jit0) / ((System.nanoTime() - t0) / 1e9 * ticksPerSecond());
+            log(String.format(Locale.ROOT, "settling round %d: KeyRelay's JIT compilers used %.1f%% of the core", rounds,
+                    100 * share));
+            if (share < settleJitShare) {
+                break;
+            }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        settled = String.format(Locale.ROOT, "then %d s in %d rounds until its JIT compilers used %.1f%% of the core%s",
+                seconds, rounds, 100 * share, share < settleJitShare ? "" : " (still above the "
+                        + String.format(Locale.ROOT, "%.0f%%", 100 * settleJitShare) + " aimed at: stopped at the limit)");
+        log("KeyRelay settled: " + settled);
     }
 
     // ---------------- scenarios ----------------
 
+    /**
+     * Small non-streaming requests: BENCH_RPS_ROUNDS rounds of direct, nginx and KeyRelay in turn, each target's row
+     * the round with its median throughput. Taking the targets in turn, round after round, gives each the same share
+     * of the VM's slow and fast minutes (its throughput drifts by ±10 % over a few minutes, which would otherwise
+     * fall on whichever target ran then).
+     */
     private void rps(String scenario, int connections, boolean faults) throws Exception {
-        Map<String, Row> byTarget = new LinkedHashMap<>();
-        for (String target : targets()) {
-            setFaults(faults);
-            awaitQuiet();
-            long refusedBefore = faults ? stats().getLong("refused", 0L) : 0;
-            Sample before = sample(target);
-            WrkResult r = switch (target) {
-                case "direct" -> wrk(directUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
-                case "nginx" -> wrk(nginxUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
-                default -> wrk(relayUrl("/v1/messages"), connections, rpsSeconds, relayAuth(), null);
-            };
-            Sample after = sample(target);
-            long refused = faults ? stats().getLong("refused", 0L) - refusedBefore : 0;
-            setFaults(false);
-            String note = r.errors() == 0 ? "" : r.errors() + " errors (" + r.detail + ")";
-            if (faults && target.equals("keyrelay")) {
-                note = (note.isEmpty() ? "0 errors" : note) + "; upstream refused " + refused + " attempts (429/402) during the run";
-            }
-            Row row = row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note);
-            byTarget.put(target, row);
-            rows.add(row);
-            if (scenario.equals("rps64") && target.equals("keyrelay")) {
-                relayRps64 = r.rps();
+        Map<String, List<Row>> byTarget = new LinkedHashMap<>();
+        for (int round = 1; round <= rpsRounds; round++) {
+            for (String target : targets()) {
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(rpsRound(scenario, target, connections, faults));
             }
         }
+        for (Map.Entry<String, List<Row>> e : byTarget.entrySet()) {
+            List<Row> runs = e.getValue();
+            List<Row> sorted = runs.stream().sorted(java.util.Comparator.comparingDouble(Row::rps)).toList();
+            Row median = sorted.get(sorted.size() / 2);
+            if (runs.size() > 1) {
+                String each = runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rps()))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                String note = "median of " + runs.size() + " rounds (req/s " + each + ")";
+                median = new Row(median.scenario(), median.target(), median.rps(), median.p50(), median.p99(),
+                        median.cpuUsPerReq(), median.peakRssMb(), median.otherLoad(),
+                        median.notes() == null || median.notes().isEmpty() ? note : note + "; " + median.notes());
+            }
+            rows.add(median);
+            if (scenario.equals("rps64") && e.getKey().equals("keyrelay")) {
+                relayRps64 = median.rps();
+            }
+        }
+    }
+
+    private Row rpsRound(String scenario, String target, int connections, boolean faults) throws Exception {
+        setFaults(faults);
+        awaitQuiet();
+        long refusedBefore = faults ? stats().getLong("refused", 0L) : 0;
+        Sample before = sample(target);
+        WrkResult r = switch (target) {
+            case "direct" -> wrk(directUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
+            case "nginx" -> wrk(nginxUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
+            default -> wrk(relayUrl("/v1/messages"), connections, rpsSeconds, relayAuth(), null);
+        };
+        Sample after = sample(target);
+        long refused = faults ? stats().getLong("refused", 0L) - refusedBefore : 0;
+        setFaults(false);
+        String note = r.errors() == 0 ? "" : r.errors() + " errors (" + r.detail + ")";
+        if (faults && target.equals("keyrelay")) {
+            note = (note.isEmpty() ? "0 errors" : note) + "; upstream refused " + refused + " attempts (429/402) during the run";
+        }
+        return row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note);
     }
 
     private void sse(String scenario, int concurrency, boolean faults) throws Exception {
@@ -489,7 +559,7 @@ public final class Bench {
     // ---------------- measurements ----------------
 
     /** CPU ticks of the proxy under test and of everything this run started, and the machine's, at one moment. */
-    record Sample(long nanos, long targetTicks, long targetUserTicks, long ourTicks, long busyTicks) {
+    record Sample(long nanos, long targetTicks, long targetUserTicks, long targetJitTicks, long ourTicks, long busyTicks) {
     }
 
     private Sample sample(String target) throws IOException {
@@ -501,8 +571,8 @@ public final class Bench {
         for (Proc q : procs) {
             ours += q.cpuTicks();
         }
-        return new Sample(System.nanoTime(), p == null ? 0 : p.cpuTicks(), p == null ? 0 : p.userTicks(), ours,
-                machineBusyTicks());
+        return new Sample(System.nanoTime(), p == null ? 0 : p.cpuTicks(), p == null ? 0 : p.userTicks(),
+                p == relay && p != null ? p.compilerTicks() : 0, ours, machineBusyTicks());
     }
 
     private Row row(String scenario, String target, double rps, double p50, double p99, long requests, Sample before,
@@ -516,6 +586,10 @@ public final class Bench {
             // user space (the proxy's own code) apart from the kernel (mostly loopback TCP, alike for both proxies)
             double userUs = (after.targetUserTicks - before.targetUserTicks) * 1e6 / ticksPerSecond() / requests;
             String split = String.format(Locale.ROOT, "CPU user/system %.1f/%.1f µs", userUs, cpuUs - userUs);
+            if (p == relay) {
+                split += String.format(Locale.ROOT, " (JIT compilers %.1f%% of the core)",
+                        100 * (after.targetJitTicks - before.targetJitTicks) / wallTicks);
+            }
             note = note == null || note.isEmpty() ? split : split + ", " + note;
         }
         log(String.format(Locale.ROOT, "%s %s: %.0f/s p50 %.3f ms p99 %.3f ms cpu %.1f us/req rss %.0f MB other load %.2f cores %s",
@@ -608,9 +682,11 @@ public final class Bench {
             sb.append("- nginx: ").append(run(List.of(which("nginx"), "-v"), 10).trim()).append(", ").append(cpuCount(proxyCpus))
                     .append(" worker(s), proxy_buffering off, upstream keepalive, access log ").append(nginxAccessLog).append('\n');
         }
-        sb.append("- non-streaming: wrk, 1 thread, ").append(rpsSeconds).append(" s per target; SSE: ").append(chunks)
+        sb.append("- non-streaming: wrk, 1 thread, ").append(rpsSeconds).append(" s per target and round, ").append(rpsRounds)
+                .append(" rounds of the targets in turn, each row the round of median req/s; SSE: ").append(chunks)
                 .append(" chunks ").append(intervalMs).append(" ms apart, ").append(sseSeconds)
-                .append(" s per target after the ramp; KeyRelay warmed up ").append(warmupSeconds).append(" s first\n");
+                .append(" s per target after the ramp; KeyRelay warmed up ").append(warmupSeconds).append(" s first, ")
+                .append(settled).append('\n');
         sb.append("- req/s: requests (SSE: streams) per second; p50/p99: request latency (SSE: time to the first chunk); ")
                 .append("CPU: the proxy's user+system CPU per request (SSE: per stream); other load: cores used by processes ")
                 .append("this run did not start, during the measurement\n");
@@ -713,6 +789,28 @@ public final class Bench {
                 if (f != null) {
                     sum += Long.parseLong(f[11]) + (withSystem ? Long.parseLong(f[12]) : 0);
                 }
+            }
+            return sum;
+        }
+
+        /** CPU of the JVM's JIT compiler threads (C1 and C2), from /proc/PID/task. */
+        long compilerTicks() {
+            long sum = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String s = Files.readString(task.resolve("stat"));
+                        String comm = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+                        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return 0; // the process is gone
             }
             return sum;
         }
