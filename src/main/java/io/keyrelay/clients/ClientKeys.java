@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class ClientKeys {
     private final SecureRandom random = new SecureRandom();
     private final MinuteWindowLimiter limiter;
     private final UsageLedger usage = new UsageLedger();
-    private volatile Map<String, ClientKey> byHash = Map.of();
+    private volatile Map<Digest, ClientKey> byDigest = Map.of();
 
     public ClientKeys(ClientKeyStore store, Clock clock) {
         this.store = store;
@@ -39,14 +40,15 @@ public final class ClientKeys {
 
     /** Loads the keys from the database; called at start and on every sync. */
     public void reload() {
-        byHash = store.loadAll().stream().collect(Collectors.toUnmodifiableMap(ClientKey::keyHash, Function.identity()));
+        byDigest = store.loadAll().stream().filter(k -> Digest.isHex(k.keyHash()))
+                .collect(Collectors.toUnmodifiableMap(k -> Digest.ofHex(k.keyHash()), Function.identity()));
     }
 
     public Authentication authenticate(String presented) {
         if (presented == null || presented.isBlank()) {
             return new Authentication.Rejected("Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'");
         }
-        ClientKey key = byHash.get(hash(presented.trim()));
+        ClientKey key = byDigest.get(Digest.of(sha256(presented.trim())));
         if (key == null) {
             return new Authentication.Rejected("Invalid API key");
         }
@@ -132,9 +134,40 @@ public final class ClientKeys {
         }
     }
 
+    /** The stored form of a key: its SHA-256 in lower-case hex. */
     static String hash(String secret) {
+        return lowerHex(sha256(secret));
+    }
+
+    private static byte[] sha256(String secret) {
         // one digest per thread: every proxy request hashes the presented key, and getInstance looks up providers
-        return lowerHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+        return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A SHA-256 as four longs, the in-memory index of the keys: a presented key is looked up by its digest without
+     * writing it out in hex and hashing that string, as every proxy request does.
+     */
+    record Digest(long a, long b, long c, long d) {
+        static Digest of(byte[] sha256) {
+            return new Digest(longAt(sha256, 0), longAt(sha256, 8), longAt(sha256, 16), longAt(sha256, 24));
+        }
+
+        static boolean isHex(String hash) {
+            return hash != null && hash.length() == 64 && hash.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+        }
+
+        static Digest ofHex(String hash) {
+            return of(HexFormat.of().parseHex(hash));
+        }
+
+        private static long longAt(byte[] b, int at) {
+            long v = 0;
+            for (int i = at; i < at + 8; i++) {
+                v = v << 8 | (b[i] & 0xFF);
+            }
+            return v;
+        }
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

@@ -1,6 +1,9 @@
 package io.keyrelay.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,5 +20,19 @@ class ClientKeyHashTest {
             assertEquals(HexFormat.of().formatHex(digest), ClientKeys.hash(key), key);
         }
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ClientKeys.hash(""));
+    }
+
+    @Test
+    void aPresentedKeyFindsItsStoredHashInTheDigestIndex() throws Exception {
+        String[] keys = {"kr-ZTY3QRvyP4yGvhhhVpNvl9acaZTo5dEcfkCem5BT", "kr-ZTY3QRvyP4yGvhhhVpNvl9acaZTo5dEcfkCem5BU", ""};
+        for (String key : keys) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            assertEquals(ClientKeys.Digest.ofHex(ClientKeys.hash(key)), ClientKeys.Digest.of(digest), key);
+        }
+        assertNotEquals(ClientKeys.Digest.ofHex(ClientKeys.hash(keys[0])), ClientKeys.Digest.ofHex(ClientKeys.hash(keys[1])));
+        assertTrue(ClientKeys.Digest.isHex(ClientKeys.hash(keys[0])));
+        assertFalse(ClientKeys.Digest.isHex("sha256:" + ClientKeys.hash(keys[0])));
+        assertFalse(ClientKeys.Digest.isHex(ClientKeys.hash(keys[0]).substring(1) + "g"));
+        assertFalse(ClientKeys.Digest.isHex(null));
     }
 }
