@@ -100,7 +100,7 @@ final class AnswerRelay {
         try {
             commitHead();
             if (last != null) {
-                usage.feed(last);
+                usage.feedLast(last);
             }
         } catch (RuntimeException e) {
             if (last != null) {

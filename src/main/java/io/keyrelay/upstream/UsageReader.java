@@ -25,6 +25,7 @@ public final class UsageReader {
     private int partialLength;
     private byte[] tail;
     private int tailLength;
+    private boolean read; // a JSON answer's usage has been read
 
     /** A reader with a scratch array of its own. */
     public UsageReader(boolean streaming) {
@@ -77,6 +78,23 @@ public final class UsageReader {
         feed(bytes, 0, length);
     }
 
+    /**
+     * The answer's final piece; only {@link #finish()} may follow. A JSON answer that came whole in this piece (the
+     * usual case) has its usage read here, from the scratch array, instead of being kept as a tail of its own.
+     */
+    public void feedLast(ByteBuf chunk) {
+        if (streaming || tail != null) {
+            feed(chunk);
+            return;
+        }
+        int length = chunk.readableBytes();
+        int kept = Math.min(length, TAIL);
+        byte[] bytes = scratch.ofAtLeast(kept);
+        chunk.getBytes(chunk.readerIndex() + length - kept, bytes, 0, kept);
+        readUsageBefore(bytes, kept);
+        read = true;
+    }
+
     private void feed(byte[] a, int offset, int length) {
         if (streaming) {
             scanLines(a, offset, offset + length);
@@ -87,13 +105,19 @@ public final class UsageReader {
 
     /** The usage seen; call once the answer has ended. */
     public Usage finish() {
-        if (!streaming && tail != null) {
-            int at = lastIndexOf(tail, 0, tailLength, USAGE);
-            if (at >= 0) {
-                fields.readObjectAfterKey(tail, at + USAGE.length, tailLength);
-            }
+        if (!streaming && !read && tail != null) {
+            readUsageBefore(tail, tailLength);
+            read = true;
         }
         return fields.usage();
+    }
+
+    /** Reads the last usage object of a JSON answer whose last bytes are {@code a[0, to)}. */
+    private void readUsageBefore(byte[] a, int to) {
+        int at = lastIndexOf(a, 0, to, USAGE);
+        if (at >= 0) {
+            fields.readObjectAfterKey(a, at + USAGE.length, to);
+        }
     }
 
     private void scanLines(byte[] a, int from, int to) {

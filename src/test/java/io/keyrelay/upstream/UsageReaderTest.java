@@ -60,7 +60,11 @@ class UsageReaderTest {
                 io.netty.buffer.ByteBuf chunk = io.netty.buffer.Unpooled.directBuffer(size + 8);
                 chunk.writeBytes(new byte[] {'p', 'a', 'd'}).readerIndex(3); // a view that does not start at 0
                 chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
-                reader.feed(chunk);
+                if (at + size >= bytes.length) {
+                    reader.feedLast(chunk); // the final piece, as the relay gives it
+                } else {
+                    reader.feed(chunk);
+                }
                 chunk.release();
             }
             assertEquals(new Usage(31, 41, 0, 0), reader.finish(), "chunks of " + size + " bytes");
@@ -99,6 +103,28 @@ class UsageReaderTest {
         chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
         reader.feed(chunk);
         chunk.release();
+    }
+
+    @Test
+    void aWholeAnswerInItsFinalPieceIsReadThereWhateverTheScratchHeldBefore() {
+        UsageReader.Scratch scratch = new UsageReader.Scratch();
+        UsageReader other = new UsageReader(true, scratch);
+        feedDirect(other, "data: {\"usage\":{\"input_tokens\":999}}\n\n".repeat(100).getBytes(), 0, 4000);
+        for (String body : List.of("{\"id\":\"a\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}",
+                "{\"usage\":{\"input_tokens\":3,\"output_tokens\":4},\"text\":\"" + "y".repeat(20_000) + "\"}",
+                "{\"x\":\"" + "z".repeat(20_000) + "\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}")) {
+            UsageReader reader = new UsageReader(false, scratch);
+            io.netty.buffer.ByteBuf whole = io.netty.buffer.Unpooled.directBuffer();
+            whole.writeBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            reader.feedLast(whole);
+            whole.release();
+            // usage beyond the last 16 KiB of a long answer is not read, as before
+            Usage expected = body.length() > 16 * 1024 && body.startsWith("{\"usage\"") ? Usage.NONE : new Usage(3, 4, 0, 0);
+            assertEquals(expected, reader.finish(), body.substring(0, 20));
+        }
+        UsageReader heap = new UsageReader(false, scratch);
+        heap.feedLast(io.netty.buffer.Unpooled.wrappedBuffer("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}".getBytes()));
+        assertEquals(new Usage(5, 6, 0, 0), heap.finish());
     }
 
     @Test
