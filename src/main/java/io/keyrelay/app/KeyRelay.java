@@ -104,7 +104,10 @@ public final class KeyRelay implements AutoCloseable {
                 // no WebSocket route exists: without these, every request and answer passes an extension handler
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
-                .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds());
+                .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds())
+                // every request and answer is handled on its connection's event loop: writes go straight to the
+                // channel, without Vert.x's cross-thread outbound queue (an answer written from another thread fails)
+                .setStrictThreadMode(true);
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
