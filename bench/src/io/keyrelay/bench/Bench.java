@@ -283,7 +283,7 @@ public final class Bench {
         wrk(directUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
         loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages", "/primary/v1/chat/completions", null,
                 "sk-bench-direct", List.of("mode=sse", "concurrency=200", "ramp=1", "duration=3"), 60);
-        settle();
+        settle(scenarios.stream().anyMatch(s -> s.endsWith("-faults")));
     }
 
     /**
@@ -293,9 +293,10 @@ public final class Bench {
      * BENCH_SETTLE_JIT_SHARE of a core during a round, for at most BENCH_SETTLE_MAX_SECONDS. Some of KeyRelay's code
      * gets hot by time rather than by traffic (the usage flush every 2 s, the pool reload every 5 s, metrics windows
      * rotating), so a fixed warm-up leaves the compilers at work during the measurements: up to a fifth of the core
-     * in a 5 s window, which the proxy then lacks.
+     * in a 5 s window, which the proxy then lacks. With a faults scenario ahead, each round also runs 3 s at 64
+     * connections while the first 30 pool keys answer 429.
      */
-    private void settle() throws Exception {
+    private void settle(boolean faults) throws Exception {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(settleSeconds);
         int rounds = 0;
@@ -310,6 +311,11 @@ public final class Bench {
             loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null,
                     List.of("mode=sse", "concurrency=200", "ramp=1", "duration=3"), 60);
             wrk(relayUrl("/v1/messages"), 1, 2, relayAuth(), null);
+            if (faults) {
+                get("/_bench/faults?on=true&only=429");
+                wrk(relayUrl("/v1/messages"), 64, 3, relayAuth(), null);
+                setFaults(false);
+            }
             share = (relay.compilerTicks() - jit0) / ((System.nanoTime() - t0) / 1e9 * ticksPerSecond());
             log(String.format(Locale.ROOT, "settling round %d: KeyRelay's JIT compilers used %.1f%% of the core", rounds,
                     100 * share));
