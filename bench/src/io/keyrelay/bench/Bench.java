@@ -340,9 +340,12 @@ public final class Bench {
      */
     private void rps(String scenario, int connections, boolean faults) throws Exception {
         Map<String, List<Row>> byTarget = new LinkedHashMap<>();
+        Map<String, Long> errors = new LinkedHashMap<>();
         for (int round = 1; round <= rpsRounds; round++) {
             for (String target : targets()) {
-                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(rpsRound(scenario, target, connections, faults));
+                RpsRound r = rpsRound(scenario, target, connections, faults);
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(r.row());
+                errors.merge(target, r.errors(), Long::sum);
             }
         }
         for (Map.Entry<String, List<Row>> e : byTarget.entrySet()) {
@@ -352,7 +355,9 @@ public final class Bench {
             if (runs.size() > 1) {
                 String each = runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rps()))
                         .collect(java.util.stream.Collectors.joining(", "));
-                String note = "median of " + runs.size() + " rounds (req/s " + each + ")";
+                // a failed request in any round counts, not only in the median one
+                String note = "median of " + runs.size() + " rounds (req/s " + each + "; "
+                        + errors.get(e.getKey()) + " errors in all rounds)";
                 median = new Row(median.scenario(), median.target(), median.rps(), median.p50(), median.p99(),
                         median.cpuUsPerReq(), median.peakRssMb(), median.otherLoad(),
                         median.notes() == null || median.notes().isEmpty() ? note : note + "; " + median.notes());
@@ -364,7 +369,10 @@ public final class Bench {
         }
     }
 
-    private Row rpsRound(String scenario, String target, int connections, boolean faults) throws Exception {
+    record RpsRound(Row row, long errors) {
+    }
+
+    private RpsRound rpsRound(String scenario, String target, int connections, boolean faults) throws Exception {
         setFaults(faults);
         awaitQuiet();
         long refusedBefore = faults ? stats().getLong("refused", 0L) : 0;
@@ -381,7 +389,7 @@ public final class Bench {
         if (faults && target.equals("keyrelay")) {
             note = (note.isEmpty() ? "0 errors" : note) + "; upstream refused " + refused + " attempts (429/402) during the run";
         }
-        return row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note);
+        return new RpsRound(row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note), r.errors());
     }
 
     private void sse(String scenario, int concurrency, boolean faults) throws Exception {
