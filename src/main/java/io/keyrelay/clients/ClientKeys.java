@@ -154,7 +154,7 @@ public final class ClientKeys {
         }
 
         static boolean isHex(String hash) {
-            return hash != null && hash.length() == 64 && hash.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+            return hash != null && hash.length() == 64 && hash.chars().allMatch(HexFormat::isHexDigit);
         }
 
         static Digest ofHex(String hash) {

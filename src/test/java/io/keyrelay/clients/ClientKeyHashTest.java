@@ -34,5 +34,6 @@ class ClientKeyHashTest {
         assertFalse(ClientKeys.Digest.isHex("sha256:" + ClientKeys.hash(keys[0])));
         assertFalse(ClientKeys.Digest.isHex(ClientKeys.hash(keys[0]).substring(1) + "g"));
         assertFalse(ClientKeys.Digest.isHex(null));
+        assertFalse(ClientKeys.Digest.isHex("\uff21".repeat(64))); // a full-width letter is a digit to Character.digit
     }
 }
