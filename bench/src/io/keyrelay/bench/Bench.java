@@ -324,6 +324,10 @@ public final class Bench {
             }
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        if (rounds == 0) {
+            settled = "without settling (BENCH_SETTLE_MAX_SECONDS=" + settleSeconds + ")";
+            return;
+        }
         settled = String.format(Locale.ROOT, "then %d s in %d rounds until its JIT compilers used %.1f%% of the core%s",
                 seconds, rounds, 100 * share, share < settleJitShare ? "" : " (still above the "
                         + String.format(Locale.ROOT, "%.0f%%", 100 * settleJitShare) + " aimed at: stopped at the limit)");
