@@ -21,8 +21,9 @@ public final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final byte[] LINE_END = CoreConstants.LINE_SEPARATOR.getBytes(StandardCharsets.US_ASCII);
 
     private final ThrowableProxyConverter throwables = new ThrowableProxyConverter();
-    private volatile SecondText lastSecond = new SecondText(0);
-    private byte[] line = new byte[512]; // reused: encode is synchronized
+    // used only inside encode, which is synchronized
+    private SecondText lastSecond = new SecondText(0);
+    private byte[] line = new byte[512];
     private int length;
 
     @Override

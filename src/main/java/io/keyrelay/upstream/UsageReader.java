@@ -25,12 +25,6 @@ public final class UsageReader {
     private int partialLength;
     private byte[] tail;
     private int tailLength;
-    private boolean read; // a JSON answer's usage has been read
-
-    /** A reader with a scratch array of its own. */
-    public UsageReader(boolean streaming) {
-        this(streaming, new Scratch());
-    }
 
     /** A reader that copies stream chunks into {@code scratch}, shared by the readers of one thread. */
     public UsageReader(boolean streaming, Scratch scratch) {
@@ -92,7 +86,6 @@ public final class UsageReader {
         byte[] bytes = scratch.ofAtLeast(kept);
         chunk.getBytes(chunk.readerIndex() + length - kept, bytes, 0, kept);
         readUsageBefore(bytes, kept);
-        read = true;
     }
 
     private void feed(byte[] a, int offset, int length) {
@@ -105,9 +98,8 @@ public final class UsageReader {
 
     /** The usage seen; call once the answer has ended. */
     public Usage finish() {
-        if (!streaming && !read && tail != null) {
-            readUsageBefore(tail, tailLength);
-            read = true;
+        if (!streaming && tail != null) {
+            readUsageBefore(tail, tailLength); // none when feedLast read the whole answer
         }
         return fields.usage();
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class UsageReaderTest {
 
     private static Usage read(boolean streaming, List<String> chunks) {
-        UsageReader reader = new UsageReader(streaming);
+        UsageReader reader = new UsageReader(streaming, new UsageReader.Scratch());
         chunks.forEach(c -> reader.feed(Buffer.buffer(c)));
         return reader.finish();
     }
@@ -55,7 +55,7 @@ class UsageReaderTest {
                 + "\"usage\":{\"input_tokens\":31,\"output_tokens\":41}}";
         byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int size : new int[] {1, 7, 1000, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 40_000, bytes.length}) {
-            UsageReader reader = new UsageReader(false);
+            UsageReader reader = new UsageReader(false, new UsageReader.Scratch());
             for (int at = 0; at < bytes.length; at += size) {
                 io.netty.buffer.ByteBuf chunk = io.netty.buffer.Unpooled.directBuffer(size + 8);
                 chunk.writeBytes(new byte[] {'p', 'a', 'd'}).readerIndex(3); // a view that does not start at 0
