@@ -166,7 +166,7 @@ final class AnswerRelay {
         }
         counted = true;
         long tokens = usage.finish().total();
-        Instant now = ctx.services.clock().instant();
+        Instant now = ctx.now();
         ctx.services.keyUsage().record(key.id(), tokens, now);
         ctx.services.clientKeys().recordRequest(clientKeyId, now);
         ctx.services.clientKeys().recordTokens(clientKeyId, tokens);

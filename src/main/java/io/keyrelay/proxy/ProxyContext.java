@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import java.time.Instant;
 
 /**
  * What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts, the usage
@@ -52,5 +53,13 @@ final class ProxyContext {
         this.upstream = new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
                 internal.nameResolver().nettyAddressResolverGroup(), tls, connectTimeoutMs, KEEP_ALIVE_MS,
                 MAX_IDLE_PER_HOST, MAX_HEADER_BYTES);
+    }
+
+    /**
+     * The wall clock to the millisecond, as the request path needs it (usage timestamps, failover windows): the
+     * system clock's {@code instant()} goes through a JNI call, its {@code millis()} is an intrinsic.
+     */
+    Instant now() {
+        return Instant.ofEpochMilli(services.clock().millis());
     }
 }

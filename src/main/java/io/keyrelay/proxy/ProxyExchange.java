@@ -92,7 +92,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         KeyPool pool = ctx.services.pool();
-        Instant now = ctx.services.clock().instant();
+        Instant now = ctx.now();
         if (attemptKey != null) {
             if (tried == null) {
                 tried = new HashSet<>();
