@@ -50,6 +50,7 @@ public final class Bench {
     private final int warmupSeconds;
     private final int settleSeconds;
     private final int rpsRounds;
+    private final int sseRounds;
     private final double settleJitShare;
     private String settled = "";
     private final double soakMinutes;
@@ -87,6 +88,7 @@ public final class Bench {
         this.rpsSeconds = Integer.parseInt(env("BENCH_RPS_SECONDS", "10"));
         this.rpsRounds = Math.max(1, Integer.parseInt(env("BENCH_RPS_ROUNDS", "3")));
         this.sseSeconds = Integer.parseInt(env("BENCH_SSE_SECONDS", "15"));
+        this.sseRounds = Math.max(1, Integer.parseInt(env("BENCH_SSE_ROUNDS", "3")));
         this.warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "20"));
         this.settleSeconds = Integer.parseInt(env("BENCH_SETTLE_MAX_SECONDS", "240"));
         this.settleJitShare = Double.parseDouble(env("BENCH_SETTLE_JIT_SHARE", "0.02"));
@@ -97,6 +99,17 @@ public final class Bench {
         this.nginxAccessLog = env("BENCH_NGINX_ACCESS_LOG", "buffered");
     }
 
+    static final int MAX_STREAMS = 5_000;
+
+    /** N for a scenario named sse&lt;N&gt; (N concurrent streams, 1 to {@link #MAX_STREAMS}); 0 for any other name. */
+    static int streamCount(String scenario) {
+        if (!scenario.matches("sse[0-9]{1,4}")) {
+            return 0;
+        }
+        int n = Integer.parseInt(scenario.substring(3));
+        return n <= MAX_STREAMS ? n : 0;
+    }
+
     public static void main(String[] args) throws Exception {
         Set<String> asked = new LinkedHashSet<>();
         for (String a : args) {
@@ -104,17 +117,20 @@ public final class Bench {
                 asked.addAll(ORDER);
             } else if (a.equals("faults")) {
                 asked.addAll(List.of("rps64-faults", "sse200-faults", "sse2000-faults"));
-            } else if (ORDER.contains(a)) {
+            } else if (ORDER.contains(a) || streamCount(a) > 0) {
                 asked.add(a);
             } else {
-                System.err.println("unknown scenario '" + a + "'; known: " + String.join(" ", ORDER) + " all faults");
+                System.err.println("unknown scenario '" + a + "'; known: " + String.join(" ", ORDER)
+                        + " all faults, and sse<N> for N streams (1 to " + MAX_STREAMS + ")");
                 System.exit(2);
             }
         }
         if (asked.isEmpty()) {
             asked.addAll(DEFAULT);
         }
-        List<String> scenarios = ORDER.stream().filter(asked::contains).toList();
+        // the named scenarios in their usual order, then any other stream counts as asked (a load sweep)
+        List<String> scenarios = new ArrayList<>(ORDER.stream().filter(asked::contains).toList());
+        asked.stream().filter(a -> !ORDER.contains(a)).forEach(scenarios::add);
         Bench bench = new Bench(Path.of(".").toAbsolutePath().normalize());
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
         int rc = 0;
@@ -147,7 +163,7 @@ public final class Bench {
                 case "rps64-faults" -> rps(s, 64, true);
                 case "sse200-faults" -> sse(s, 200, true);
                 case "sse2000-faults" -> sse(s, 2000, true);
-                default -> throw new IllegalArgumentException(s);
+                default -> sse(s, streamCount(s), false);
             }
         }
         String report = report(scenarios);
@@ -354,23 +370,31 @@ public final class Bench {
         }
         for (Map.Entry<String, List<Row>> e : byTarget.entrySet()) {
             List<Row> runs = e.getValue();
-            List<Row> sorted = runs.stream().sorted(java.util.Comparator.comparingDouble(Row::rps)).toList();
-            Row median = sorted.get(sorted.size() / 2);
-            if (runs.size() > 1) {
-                String each = runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rps()))
-                        .collect(java.util.stream.Collectors.joining(", "));
-                // a failed request in any round counts, not only in the median one
-                String note = "median of " + runs.size() + " rounds (req/s " + each + "; "
-                        + errors.get(e.getKey()) + " errors in all rounds)";
-                median = new Row(median.scenario(), median.target(), median.rps(), median.p50(), median.p99(),
-                        median.cpuUsPerReq(), median.peakRssMb(), median.otherLoad(),
-                        median.notes() == null || median.notes().isEmpty() ? note : note + "; " + median.notes());
-            }
+            // a failed request in any round counts, not only in the median one
+            Row median = medianRound(runs, Row::rps, "median of " + runs.size() + " rounds (req/s "
+                    + each(runs, r -> String.format(Locale.ROOT, "%.0f", r.rps())) + "; "
+                    + errors.get(e.getKey()) + " errors in all rounds)");
             rows.add(median);
             if (scenario.equals("rps64") && e.getKey().equals("keyrelay")) {
                 relayRps64 = median.rps();
             }
         }
+    }
+
+    /** The run of median {@code by} among a target's rounds, {@code note} put before its own when there are several. */
+    private static Row medianRound(List<Row> runs, java.util.function.ToDoubleFunction<Row> by, String note) {
+        List<Row> sorted = runs.stream().sorted(java.util.Comparator.comparingDouble(by)).toList();
+        Row median = sorted.get(sorted.size() / 2);
+        if (runs.size() == 1) {
+            return median;
+        }
+        return new Row(median.scenario(), median.target(), median.rps(), median.p50(), median.p99(),
+                median.cpuUsPerReq(), median.peakRssMb(), median.otherLoad(),
+                median.notes() == null || median.notes().isEmpty() ? note : note + "; " + median.notes());
+    }
+
+    private static String each(List<Row> runs, java.util.function.Function<Row, String> figure) {
+        return runs.stream().map(figure).collect(java.util.stream.Collectors.joining(", "));
     }
 
     record RpsRound(Row row, long errors) {
@@ -396,30 +420,60 @@ public final class Bench {
         return new RpsRound(row(scenario, target, r.rps(), r.p50Ms, r.p99Ms, r.requests, before, after, note), r.errors());
     }
 
+    /**
+     * SSE streams: BENCH_SSE_ROUNDS rounds of direct, nginx and KeyRelay in turn, each target's row the round with its
+     * median first-chunk p99. A single run's p99 moves by a factor of two from run to run on this VM, for the
+     * reference proxy as much as for KeyRelay; streams cut short, chunks lost and errors count over all rounds.
+     */
     private void sse(String scenario, int concurrency, boolean faults) throws Exception {
-        for (String target : targets()) {
-            setFaults(faults);
-            awaitQuiet();
-            Sample before = sample(target);
-            List<String> extra = List.of("mode=sse", "concurrency=" + concurrency, "ramp=" + (concurrency >= 1000 ? 3 : 1),
-                    "duration=" + sseSeconds, "chunks=" + chunks);
-            JsonObject r = switch (target) {
-                case "direct" -> loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages",
-                        "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
-                case "nginx" -> loadClient("http://127.0.0.1:" + nginxPort, "/primary/v1/messages",
-                        "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
-                default -> loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null, extra,
-                        sseSeconds + 60);
-            };
-            Sample after = sample(target);
-            setFaults(false);
-            String note = String.format(Locale.ROOT, "chunk delay p50/p99 %.2f/%.2f ms, worst gap %.1f ms, %d/%d streams complete, %d chunks lost, %d errors%s",
-                    r.getDouble("chunkDelayP50Ms"), r.getDouble("chunkDelayP99Ms"), r.getDouble("worstGapMs"),
-                    r.getLong("completed"), r.getLong("started"), r.getLong("lostChunks"), r.getLong("errors"),
-                    r.getJsonObject("statuses").size() > 1 ? " statuses " + r.getJsonObject("statuses").encode() : "");
-            rows.add(row(scenario, target, r.getDouble("streamsPerSecond"), r.getDouble("firstChunkP50Ms"),
-                    r.getDouble("firstChunkP99Ms"), r.getLong("completed") + r.getLong("incomplete"), before, after, note));
+        Map<String, List<Row>> byTarget = new LinkedHashMap<>();
+        Map<String, long[]> failures = new LinkedHashMap<>(); // incomplete streams, chunks lost, errors
+        for (int round = 1; round <= sseRounds; round++) {
+            for (String target : targets()) {
+                SseRound r = sseRound(scenario, target, concurrency, faults);
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(r.row());
+                long[] f = failures.computeIfAbsent(target, t -> new long[3]);
+                f[0] += r.incomplete();
+                f[1] += r.lostChunks();
+                f[2] += r.errors();
+            }
         }
+        for (Map.Entry<String, List<Row>> e : byTarget.entrySet()) {
+            List<Row> runs = e.getValue();
+            long[] f = failures.get(e.getKey());
+            rows.add(medianRound(runs, Row::p99, "median first-chunk p99 of " + runs.size() + " rounds (p99 ms "
+                    + each(runs, r -> String.format(Locale.ROOT, "%.1f", r.p99())) + "; streams/s "
+                    + each(runs, r -> String.format(Locale.ROOT, "%.0f", r.rps())) + "; in all rounds " + f[0]
+                    + " streams incomplete, " + f[1] + " chunks lost, " + f[2] + " errors)"));
+        }
+    }
+
+    record SseRound(Row row, long incomplete, long lostChunks, long errors) {
+    }
+
+    private SseRound sseRound(String scenario, String target, int concurrency, boolean faults) throws Exception {
+        setFaults(faults);
+        awaitQuiet();
+        Sample before = sample(target);
+        List<String> extra = List.of("mode=sse", "concurrency=" + concurrency, "ramp=" + (concurrency >= 1000 ? 3 : 1),
+                "duration=" + sseSeconds, "chunks=" + chunks);
+        JsonObject r = switch (target) {
+            case "direct" -> loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages",
+                    "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
+            case "nginx" -> loadClient("http://127.0.0.1:" + nginxPort, "/primary/v1/messages",
+                    "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
+            default -> loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null, extra,
+                    sseSeconds + 60);
+        };
+        Sample after = sample(target);
+        setFaults(false);
+        String note = String.format(Locale.ROOT, "chunk delay p50/p99 %.2f/%.2f ms, worst gap %.1f ms, %d/%d streams complete, %d chunks lost, %d errors%s",
+                r.getDouble("chunkDelayP50Ms"), r.getDouble("chunkDelayP99Ms"), r.getDouble("worstGapMs"),
+                r.getLong("completed"), r.getLong("started"), r.getLong("lostChunks"), r.getLong("errors"),
+                r.getJsonObject("statuses").size() > 1 ? " statuses " + r.getJsonObject("statuses").encode() : "");
+        Row row = row(scenario, target, r.getDouble("streamsPerSecond"), r.getDouble("firstChunkP50Ms"),
+                r.getDouble("firstChunkP99Ms"), r.getLong("completed") + r.getLong("incomplete"), before, after, note);
+        return new SseRound(row, r.getLong("incomplete"), r.getLong("lostChunks"), r.getLong("errors"));
     }
 
     private void soak() throws Exception {
@@ -703,7 +757,8 @@ public final class Bench {
         sb.append("- non-streaming: wrk, 1 thread, ").append(rpsSeconds).append(" s per target and round, ").append(rpsRounds)
                 .append(" rounds of the targets in turn, each row the round of median req/s; SSE: ").append(chunks)
                 .append(" chunks ").append(intervalMs).append(" ms apart, ").append(sseSeconds)
-                .append(" s per target after the ramp; KeyRelay warmed up ").append(warmupSeconds).append(" s first, ")
+                .append(" s per target and round after the ramp, ").append(sseRounds)
+                .append(" rounds of the targets in turn, each row the round of median first-chunk p99; KeyRelay warmed up ").append(warmupSeconds).append(" s first, ")
                 .append(settled).append('\n');
         sb.append("- req/s: requests (SSE: streams) per second; p50/p99: request latency (SSE: time to the first chunk); ")
                 .append("CPU: the proxy's user+system CPU per request (SSE: per stream); other load: cores used by processes ")
