@@ -56,7 +56,7 @@ final class ProxyContext {
     }
 
     /**
-     * The wall clock to the millisecond, as the request path needs it (usage timestamps, failover windows): the
+     * The wall clock to the millisecond, as the request path needs it (usage timestamps, failover windows, waits): the
      * system clock's {@code instant()} goes through a JNI call, its {@code millis()} is an intrinsic.
      */
     Instant now() {

@@ -257,7 +257,7 @@ final class ProxyExchange implements UpstreamListener {
         int status = r.status();
         FailureClass failure = ctx.services.classifier().classify(status, text);
         FailureDecision decision = ctx.services.lifecycle().onAnswer(r.key, failure, status,
-                r.retryAfter(ctx.services.clock().instant()));
+                r.retryAfter(ctx.now()));
         log.info("key={} answered {} ({}): {}{}", r.key.id(), status, failure, decision.action(),
                 decision.retry() && !clientGone ? ", retrying" : "");
         return failure;
@@ -335,7 +335,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void giveUp() {
         switch (lastFailure) {
-            case KEY_REFUSED, RATE_LIMITED, NONE -> noKeyAvailable(ctx.services.clock().instant());
+            case KEY_REFUSED, RATE_LIMITED, NONE -> noKeyAvailable(ctx.now());
             case TIMEOUT -> fail(ErrorKind.TIMEOUT, "The upstream did not answer in time");
             case UPSTREAM_5XX, CONNECT -> fail(ErrorKind.UPSTREAM_ERROR, "The upstream failed to answer; please retry");
         }
