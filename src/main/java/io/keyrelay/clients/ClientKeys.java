@@ -2,6 +2,7 @@ package io.keyrelay.clients;
 
 import io.keyrelay.keys.ApiKeys;
 import io.keyrelay.keys.UsageLedger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -136,7 +137,7 @@ public final class ClientKeys {
 
     /** The stored form of a key: its SHA-256 in lower-case hex. */
     static String hash(String secret) {
-        return lowerHex(sha256(secret));
+        return HexFormat.of().formatHex(sha256(secret)); // at key creation only: requests look up the Digest
     }
 
     private static byte[] sha256(String secret) {
@@ -150,7 +151,8 @@ public final class ClientKeys {
      */
     record Digest(long a, long b, long c, long d) {
         static Digest of(byte[] sha256) {
-            return new Digest(longAt(sha256, 0), longAt(sha256, 8), longAt(sha256, 16), longAt(sha256, 24));
+            ByteBuffer b = ByteBuffer.wrap(sha256);
+            return new Digest(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24));
         }
 
         static boolean isHex(String hash) {
@@ -160,26 +162,6 @@ public final class ClientKeys {
         static Digest ofHex(String hash) {
             return of(HexFormat.of().parseHex(hash));
         }
-
-        private static long longAt(byte[] b, int at) {
-            long v = 0;
-            for (int i = at; i < at + 8; i++) {
-                v = v << 8 | (b[i] & 0xFF);
-            }
-            return v;
-        }
-    }
-
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-    /** As {@code HexFormat.of().formatHex}, without its per-character builder: this runs on every proxy request. */
-    private static String lowerHex(byte[] bytes) {
-        byte[] out = new byte[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
-            out[2 * i + 1] = HEX[bytes[i] & 0xF];
-        }
-        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
