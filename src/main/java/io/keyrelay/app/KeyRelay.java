@@ -94,20 +94,7 @@ public final class KeyRelay implements AutoCloseable {
 
     private void deployHttp() {
         Config.Server server = services.config().server();
-        // port 0 asks for a random port; -1 asks Vert.x for one random port shared by all event loops
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(server.host())
-                .setPort(server.port() == 0 ? -1 : server.port())
-                .setTcpNoDelay(true)
-                .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
-                .setCompressionSupported(false)
-                // no WebSocket route exists: without these, every request and answer passes an extension handler
-                .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setIdleTimeout((int) clientIdleTimeout(services.config()).toSeconds())
-                // every request and answer is handled on its connection's event loop: writes go straight to the
-                // channel, without Vert.x's cross-thread outbound queue (an answer written from another thread fails)
-                .setStrictThreadMode(true);
+        HttpServerOptions options = serverOptions(services.config());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
@@ -115,6 +102,28 @@ public final class KeyRelay implements AutoCloseable {
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));
         port = verticles.get(0).actualPort();
+    }
+
+    /**
+     * The client-facing HTTP server's options. Public for the benchmark's Vert.x floor (bench/), which serves with
+     * exactly these to measure what Vert.x's server costs before KeyRelay does anything.
+     */
+    public static HttpServerOptions serverOptions(Config config) {
+        Config.Server server = config.server();
+        return new HttpServerOptions()
+                .setHost(server.host())
+                // port 0 asks for a random port; -1 asks Vert.x for one random port shared by all event loops
+                .setPort(server.port() == 0 ? -1 : server.port())
+                .setTcpNoDelay(true)
+                .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
+                .setCompressionSupported(false)
+                // no WebSocket route exists: without these, every request and answer passes an extension handler
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setIdleTimeout((int) clientIdleTimeout(config).toSeconds())
+                // every request and answer is handled on its connection's event loop: writes go straight to the
+                // channel, without Vert.x's cross-thread outbound queue (an answer written from another thread fails)
+                .setStrictThreadMode(true);
     }
 
     /**
