@@ -45,6 +45,9 @@ public final class Bench {
     private final int upstreamPort;
     private final int nginxPort;
     private final int relayPort;
+    private final boolean floors;
+    private final int nettyFloorPort;
+    private final int vertxFloorPort;
     private final int rpsSeconds;
     private final int sseSeconds;
     private final int warmupSeconds;
@@ -64,6 +67,8 @@ public final class Bench {
     private Proc upstream;
     private Proc relay;
     private Proc nginx;
+    /** The proxies under test by target name (nginx, the floors, keyrelay), for their CPU and memory. */
+    private final Map<String, Proc> proxies = new LinkedHashMap<>();
     private String clientKey;
     private double relayRps64 = Double.NaN;
 
@@ -85,6 +90,9 @@ public final class Bench {
         this.upstreamPort = base + 1;
         this.nginxPort = base + 2;
         this.relayPort = base + 3;
+        this.floors = env("BENCH_FLOORS", "0").equals("1");
+        this.nettyFloorPort = base + 5;
+        this.vertxFloorPort = base + 6;
         this.rpsSeconds = Integer.parseInt(env("BENCH_RPS_SECONDS", "10"));
         this.rpsRounds = Math.max(1, Integer.parseInt(env("BENCH_RPS_ROUNDS", "3")));
         this.sseSeconds = Integer.parseInt(env("BENCH_SSE_SECONDS", "15"));
@@ -151,6 +159,7 @@ public final class Bench {
         startUpstream();
         startRelay();
         startNginx();
+        startFloors();
         warmUp(scenarios);
         for (String s : scenarios) {
             log("---- scenario " + s);
@@ -214,6 +223,7 @@ public final class Bench {
         log("KeyRelay JVM options: " + (relayJavaOpts.isBlank() ? "(none)" : relayJavaOpts));
         relay = start("keyrelay", proxyCpus, cmd, env);
         awaitPort(relayPort, relay, 60);
+        proxies.put("keyrelay", relay);
     }
 
     private void startNginx() throws Exception {
@@ -238,6 +248,25 @@ public final class Bench {
         nginx = start("nginx", proxyCpus, List.of(bin, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-e", dir.resolve("error.log").toString()), Map.of());
         awaitPort(nginxPort, nginx, 20);
+        proxies.put("nginx", nginx);
+    }
+
+    /**
+     * With BENCH_FLOORS=1, the two floors (see {@link NettyFloor} and {@link VertxFloor}) run on the proxies' CPU
+     * with KeyRelay's heap: what KeyRelay's stack costs before any gateway logic, measured beside nginx and KeyRelay.
+     */
+    private void startFloors() throws Exception {
+        if (!floors) {
+            return;
+        }
+        for (String target : List.of("floor-netty", "floor-vertx")) {
+            Endpoint e = endpoint(target);
+            String main = target.equals("floor-netty") ? "io.keyrelay.bench.NettyFloor" : "io.keyrelay.bench.VertxFloor";
+            Proc p = start(target, proxyCpus, List.of(java(), "-Xms256m", "-Xmx256m", "-cp", cp(), main,
+                    Integer.toString(e.port()), Integer.toString(upstreamPort)), Map.of());
+            awaitPort(e.port(), p, 30);
+            proxies.put(target, p);
+        }
     }
 
     private Proc start(String name, String cpus, List<String> cmd, Map<String, String> env) throws IOException {
@@ -295,6 +324,16 @@ public final class Bench {
         }
         if (nginx != null) {
             wrk(nginxUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
+        }
+        if (floors) {
+            for (String target : List.of("floor-netty", "floor-vertx")) {
+                log("warming " + target + " up for " + warmupSeconds + " s (non-streaming), then SSE");
+                Endpoint e = endpoint(target);
+                wrk(e.base() + e.messages(), 64, warmupSeconds, e.auth(), e.apiKey());
+                loadClient(e.base(), e.messages(), e.completions(), e.auth(), e.apiKey(),
+                        List.of("mode=sse", "concurrency=200", "ramp=1", "duration=" + Math.max(5, warmupSeconds / 2)), 60);
+                wrk(e.base() + e.messages(), 1, 5, e.auth(), e.apiKey());
+            }
         }
         wrk(directUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
         loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages", "/primary/v1/chat/completions", null,
@@ -405,11 +444,8 @@ public final class Bench {
         awaitQuiet();
         long refusedBefore = faults ? stats().getLong("refused", 0L) : 0;
         Sample before = sample(target);
-        WrkResult r = switch (target) {
-            case "direct" -> wrk(directUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
-            case "nginx" -> wrk(nginxUrl("/primary/v1/messages"), connections, rpsSeconds, null, "sk-bench-direct");
-            default -> wrk(relayUrl("/v1/messages"), connections, rpsSeconds, relayAuth(), null);
-        };
+        Endpoint e = endpoint(target);
+        WrkResult r = wrk(e.base() + e.messages(), connections, rpsSeconds, e.auth(), e.apiKey());
         Sample after = sample(target);
         long refused = faults ? stats().getLong("refused", 0L) - refusedBefore : 0;
         setFaults(false);
@@ -457,14 +493,8 @@ public final class Bench {
         Sample before = sample(target);
         List<String> extra = List.of("mode=sse", "concurrency=" + concurrency, "ramp=" + (concurrency >= 1000 ? 3 : 1),
                 "duration=" + sseSeconds, "chunks=" + chunks);
-        JsonObject r = switch (target) {
-            case "direct" -> loadClient("http://127.0.0.1:" + upstreamPort, "/primary/v1/messages",
-                    "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
-            case "nginx" -> loadClient("http://127.0.0.1:" + nginxPort, "/primary/v1/messages",
-                    "/primary/v1/chat/completions", null, "sk-bench-direct", extra, sseSeconds + 60);
-            default -> loadClient(relayBase(), "/v1/messages", "/v1/chat/completions", relayAuth(), null, extra,
-                    sseSeconds + 60);
-        };
+        Endpoint e = endpoint(target);
+        JsonObject r = loadClient(e.base(), e.messages(), e.completions(), e.auth(), e.apiKey(), extra, sseSeconds + 60);
         Sample after = sample(target);
         setFaults(false);
         String note = String.format(Locale.ROOT, "chunk delay p50/p99 %.2f/%.2f ms, worst gap %.1f ms, %d/%d streams complete, %d chunks lost, %d errors%s",
@@ -537,7 +567,36 @@ public final class Bench {
     private String soakDetail = "";
 
     private List<String> targets() {
-        return nginx == null ? List.of("direct", "keyrelay") : List.of("direct", "nginx", "keyrelay");
+        List<String> targets = new ArrayList<>(List.of("direct"));
+        if (nginx != null) {
+            targets.add("nginx");
+        }
+        if (floors) {
+            targets.addAll(List.of("floor-netty", "floor-vertx"));
+        }
+        targets.add("keyrelay");
+        return targets;
+    }
+
+    /** Where a target is reached: KeyRelay with its client key, the others at the fake upstream's own paths. */
+    record Endpoint(int port, String messages, String completions, String auth, String apiKey) {
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    private Endpoint endpoint(String target) {
+        int port = switch (target) {
+            case "direct" -> upstreamPort;
+            case "nginx" -> nginxPort;
+            case "floor-netty" -> nettyFloorPort;
+            case "floor-vertx" -> vertxFloorPort;
+            case "keyrelay" -> relayPort;
+            default -> throw new IllegalArgumentException("unknown target " + target);
+        };
+        return target.equals("keyrelay")
+                ? new Endpoint(port, "/v1/messages", "/v1/chat/completions", relayAuth(), null)
+                : new Endpoint(port, "/primary/v1/messages", "/primary/v1/chat/completions", null, "sk-bench-direct");
     }
 
     // ---------------- load tools ----------------
@@ -635,7 +694,7 @@ public final class Bench {
     }
 
     private Sample sample(String target) throws IOException {
-        Proc p = target.equals("nginx") ? nginx : target.equals("keyrelay") ? relay : null;
+        Proc p = proxies.get(target);
         if (p != null) {
             p.resetPeakRss();
         }
@@ -644,12 +703,12 @@ public final class Bench {
             ours += q.cpuTicks();
         }
         return new Sample(System.nanoTime(), p == null ? 0 : p.cpuTicks(), p == null ? 0 : p.userTicks(),
-                p == relay && p != null ? p.compilerTicks() : 0, ours, machineBusyTicks());
+                p != null && p != nginx ? p.compilerTicks() : 0, ours, machineBusyTicks());
     }
 
     private Row row(String scenario, String target, double rps, double p50, double p99, long requests, Sample before,
                     Sample after, String note) throws IOException {
-        Proc p = target.equals("nginx") ? nginx : target.equals("keyrelay") ? relay : null;
+        Proc p = proxies.get(target);
         double cpuUs = p == null || requests == 0 ? Double.NaN : (after.targetTicks - before.targetTicks) * 1e6 / ticksPerSecond() / requests;
         double rss = p == null ? Double.NaN : p.peakRssMb();
         double wallTicks = (after.nanos - before.nanos) / 1e9 * ticksPerSecond();
@@ -658,7 +717,7 @@ public final class Bench {
             // user space (the proxy's own code) apart from the kernel (mostly loopback TCP, alike for both proxies)
             double userUs = (after.targetUserTicks - before.targetUserTicks) * 1e6 / ticksPerSecond() / requests;
             String split = String.format(Locale.ROOT, "CPU user/system %.1f/%.1f µs", userUs, cpuUs - userUs);
-            if (p == relay) {
+            if (p != nginx) { // a JVM
                 split += String.format(Locale.ROOT, " (JIT compilers %.1f%% of the core)",
                         100 * (after.targetJitTicks - before.targetJitTicks) / wallTicks);
             }
@@ -753,6 +812,13 @@ public final class Bench {
         if (nginx != null) {
             sb.append("- nginx: ").append(run(List.of(which("nginx"), "-v"), 10).trim()).append(", ").append(cpuCount(proxyCpus))
                     .append(" worker(s), proxy_buffering off, upstream keepalive, access log ").append(nginxAccessLog).append('\n');
+        }
+        if (floors) {
+            sb.append("- floors (BENCH_FLOORS=1): floor-netty is the cheapest proxy of KeyRelay's stack (one Netty event ")
+                    .append("loop, Netty's HTTP codecs both sides, a client connection paired with an upstream one); ")
+                    .append("floor-vertx is Vert.x's server with KeyRelay's options and a bare Netty upstream client. ")
+                    .append("Neither checks a key, reads usage or logs; both warmed up ").append(warmupSeconds)
+                    .append(" s, with KeyRelay's heap\n");
         }
         sb.append("- non-streaming: wrk, 1 thread, ").append(rpsSeconds).append(" s per target and round, ").append(rpsRounds)
                 .append(" rounds of the targets in turn, each row the round of median req/s; SSE: ").append(chunks)
