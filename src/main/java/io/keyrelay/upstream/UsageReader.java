@@ -112,19 +112,38 @@ public final class UsageReader {
         }
     }
 
+    /**
+     * Splits a stream's bytes into lines, a line cut by the chunk's end kept for the next chunk. Most chunks name no
+     * usage at all (text deltas): one search for {@code "usage"} over the chunk settles that, and then only the cut
+     * line at its end is kept, instead of every line being found and searched on its own.
+     */
     private void scanLines(byte[] a, int from, int to) {
         int start = from;
-        for (int i = from; i < to; i++) {
+        if (partialLength > 0) { // the line cut by the previous chunk's end, completed here first
+            int end = indexOf(a, from, to, (byte) '\n');
+            if (end < 0) {
+                appendPartial(a, from, to);
+                return;
+            }
+            appendPartial(a, from, end);
+            onLine(partial, 0, partialLength);
+            partialLength = 0;
+            start = end + 1;
+        }
+        if (indexOf(a, start, to, USAGE) < 0) {
+            // no line that ends here names usage; one cut at the end is read whole once its rest has come
+            int lastEnd = lastIndexOf(a, start, to, (byte) '\n');
+            int cut = lastEnd < 0 ? start : lastEnd + 1;
+            if (cut < to) {
+                appendPartial(a, cut, to);
+            }
+            return;
+        }
+        for (int i = start; i < to; i++) {
             if (a[i] != '\n') {
                 continue;
             }
-            if (partialLength > 0) {
-                appendPartial(a, start, i);
-                onLine(partial, 0, partialLength);
-                partialLength = 0;
-            } else {
-                onLine(a, start, i);
-            }
+            onLine(a, start, i);
             start = i + 1;
         }
         if (start < to) {
@@ -216,6 +235,24 @@ public final class UsageReader {
                 }
             }
             return i;
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] a, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] a, int from, int to, byte b) {
+        for (int i = to - 1; i >= from; i--) {
+            if (a[i] == b) {
+                return i;
+            }
         }
         return -1;
     }

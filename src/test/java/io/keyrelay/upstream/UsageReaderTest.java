@@ -132,4 +132,50 @@ class UsageReaderTest {
         assertEquals(Usage.NONE, read(false, List.of("{\"id\":\"x\",\"usage\":null}")));
         assertEquals(Usage.NONE, read(true, List.of("data: {\"usage\": {\"input_tokens\": 3\n\n")));
     }
+
+    @Test
+    void streamsCutAtRandomPointsCountWhatTheyReport() {
+        java.util.Random random = new java.util.Random(20261126);
+        for (int stream = 0; stream < 300; stream++) {
+            boolean anthropic = stream % 2 == 0;
+            long input = random.nextInt(100_000);
+            long output = random.nextInt(10_000);
+            long cacheRead = anthropic ? random.nextInt(1000) : 0;
+            long cacheWrite = anthropic ? random.nextInt(1000) : 0;
+            StringBuilder sse = new StringBuilder();
+            if (anthropic) {
+                sse.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":")
+                        .append("{\"input_tokens\":").append(input).append(",\"cache_read_input_tokens\":").append(cacheRead)
+                        .append(",\"cache_creation_input_tokens\":").append(cacheWrite).append(",\"output_tokens\":1}}}\n\n");
+            }
+            for (int delta = random.nextInt(40); delta > 0; delta--) {
+                String text = switch (random.nextInt(4)) {
+                    case 0 -> "usage";
+                    case 1 -> "the \\\"usage\\\": {\\\"input_tokens\\\":500}";
+                    default -> "x".repeat(random.nextInt(300));
+                };
+                sse.append(anthropic
+                        ? "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\"" + text + "\"}}\n\n"
+                        : "data: {\"choices\":[{\"delta\":{\"content\":\"" + text + "\"}}],\"usage\":null}\n\n");
+            }
+            sse.append(anthropic
+                    ? "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":" + output + "}}\n\n"
+                            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+                    : "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + input + ",\"completion_tokens\":" + output
+                            + "}}\n\ndata: [DONE]\n\n");
+            byte[] bytes = sse.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            UsageReader reader = new UsageReader(true, new UsageReader.Scratch());
+            // cut wherever the random sizes fall, in heap and direct buffers by turns
+            for (int at = 0; at < bytes.length; ) {
+                int size = 1 + random.nextInt(random.nextBoolean() ? 8 : 400);
+                if (random.nextBoolean()) {
+                    feedDirect(reader, bytes, at, size);
+                } else {
+                    reader.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + size))));
+                }
+                at += size;
+            }
+            assertEquals(new Usage(input, output, cacheRead, cacheWrite), reader.finish(), "stream " + stream + ":\n" + sse);
+        }
+    }
 }
