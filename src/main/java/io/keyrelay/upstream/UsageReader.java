@@ -5,8 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads token usage from an answer as it passes, without parsing every chunk: the bytes of each chunk are scanned
- * in place for line ends, and only SSE {@code data:} lines that contain {@code "usage"} are looked at further. For
+ * Reads token usage from an answer as it passes, without parsing every chunk: each chunk's bytes are searched for
+ * {@code "usage"}, only a chunk that has it is split into lines, and only SSE {@code data:} lines that contain it are
+ * looked at further. For
  * a non-streaming answer the last bytes are kept and the usage object is read from them at the end (both APIs put
  * it last). Usage objects are read by {@link UsageFields}, without building a JSON tree.
  *
