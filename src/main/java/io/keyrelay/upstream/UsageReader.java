@@ -7,9 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads token usage from an answer as it passes, without parsing every chunk: each chunk's bytes are searched for
  * {@code "usage"}, only a chunk that has it is split into lines, and only SSE {@code data:} lines that contain it are
- * looked at further. For
- * a non-streaming answer the last bytes are kept and the usage object is read from them at the end (both APIs put
- * it last). Usage objects are read by {@link UsageFields}, without building a JSON tree.
+ * looked at further. For a non-streaming answer the last bytes are kept and the usage object is read from them at
+ * the end (both APIs put it last). Usage objects are read by {@link UsageFields}, without building a JSON tree.
  *
  * <p>Anthropic streams report input (and cache) tokens in {@code message_start} and the running output count in
  * {@code message_delta}; OpenAI streams report everything in the last chunk when usage is included.
