@@ -107,6 +107,9 @@ public final class Bench {
         this.nginxAccessLog = env("BENCH_NGINX_ACCESS_LOG", "buffered");
     }
 
+    /** The floors' target names (BENCH_FLOORS=1), in the order they are measured. */
+    static final List<String> FLOORS = List.of("floor-netty", "floor-vertx");
+
     static final int MAX_STREAMS = 5_000;
 
     /** N for a scenario named sse&lt;N&gt; (N concurrent streams, 1 to {@link #MAX_STREAMS}); 0 for any other name. */
@@ -259,7 +262,7 @@ public final class Bench {
         if (!floors) {
             return;
         }
-        for (String target : List.of("floor-netty", "floor-vertx")) {
+        for (String target : FLOORS) {
             Endpoint e = endpoint(target);
             String main = target.equals("floor-netty") ? "io.keyrelay.bench.NettyFloor" : "io.keyrelay.bench.VertxFloor";
             Proc p = start(target, proxyCpus, List.of(java(), "-Xms256m", "-Xmx256m", "-cp", cp(), main,
@@ -326,7 +329,7 @@ public final class Bench {
             wrk(nginxUrl("/primary/v1/messages"), 64, 2, null, "sk-bench-direct");
         }
         if (floors) {
-            for (String target : List.of("floor-netty", "floor-vertx")) {
+            for (String target : FLOORS) {
                 log("warming " + target + " up for " + warmupSeconds + " s (non-streaming), then SSE");
                 Endpoint e = endpoint(target);
                 wrk(e.base() + e.messages(), 64, warmupSeconds, e.auth(), e.apiKey());
@@ -572,7 +575,7 @@ public final class Bench {
             targets.add("nginx");
         }
         if (floors) {
-            targets.addAll(List.of("floor-netty", "floor-vertx"));
+            targets.addAll(FLOORS);
         }
         targets.add("keyrelay");
         return targets;

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UsageReader {
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINE_END = {'\n'};
     private static final int TAIL = 16 * 1024;
     private static final int MAX_LINE = 256 * 1024;
 
@@ -120,7 +121,7 @@ public final class UsageReader {
     private void scanLines(byte[] a, int from, int to) {
         int start = from;
         if (partialLength > 0) { // the line cut by the previous chunk's end, completed here first
-            int end = indexOf(a, from, to, (byte) '\n');
+            int end = indexOf(a, from, to, LINE_END);
             if (end < 0) {
                 appendPartial(a, from, to);
                 return;
@@ -132,7 +133,7 @@ public final class UsageReader {
         }
         if (indexOf(a, start, to, USAGE) < 0) {
             // no line that ends here names usage; one cut at the end is read whole once its rest has come
-            int lastEnd = lastIndexOf(a, start, to, (byte) '\n');
+            int lastEnd = lastIndexOf(a, start, to, LINE_END);
             int cut = lastEnd < 0 ? start : lastEnd + 1;
             if (cut < to) {
                 appendPartial(a, cut, to);
@@ -235,24 +236,6 @@ public final class UsageReader {
                 }
             }
             return i;
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] a, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int lastIndexOf(byte[] a, int from, int to, byte b) {
-        for (int i = to - 1; i >= from; i--) {
-            if (a[i] == b) {
-                return i;
-            }
         }
         return -1;
     }
