@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # KeyRelay's JVM flags under the benchmark: the ones README's run command uses.
-export BENCH_KEYRELAY_JAVA_OPTS="${BENCH_KEYRELAY_JAVA_OPTS:--Xms256m -Xmx256m}"
+export BENCH_KEYRELAY_JAVA_OPTS="${BENCH_KEYRELAY_JAVA_OPTS:--Xms256m -Xmx256m -XX:+ExitOnOutOfMemoryError}"
 
 if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && [ "${BENCH_NO_INSTALL:-}" = "" ]; then

@@ -1,6 +1,8 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.config.Config;
+import io.keyrelay.edge.TrustedProxies;
+import io.keyrelay.keys.StateWriter;
 import io.keyrelay.storage.MongoSettingsStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,46 +37,65 @@ public final class AdminAuth {
     private final SessionCookies sessions;
     private final AuthThrottle throttle;
 
-    private final java.util.List<String> trustedProxies;
+    private final TrustedProxies trustedProxies;
+    private final SessionRevocations revocations;
+    private final StateWriter writer;
+    private final Clock clock;
 
-    private AdminAuth(byte[] tokenHash, SessionCookies sessions, AuthThrottle throttle, java.util.List<String> trustedProxies) {
+    private AdminAuth(byte[] tokenHash, SessionCookies sessions, AuthThrottle throttle, TrustedProxies trustedProxies,
+                      SessionRevocations revocations, StateWriter writer, Clock clock) {
         this.tokenHash = tokenHash;
         this.sessions = sessions;
         this.throttle = throttle;
         this.trustedProxies = trustedProxies;
+        this.revocations = revocations;
+        this.writer = writer;
+        this.clock = clock;
     }
 
     /**
-     * The client's address for the throttle: the TCP peer, unless the peer is a trusted reverse proxy; then the
-     * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy. Without this, every client
-     * behind a load balancer would share one count, and anyone could lock the operator out.
+     * The client's address for the throttle ({@link TrustedProxies#clientAddress}). Without trusted proxies' word,
+     * every client behind a load balancer would share one count, and anyone could lock the operator out.
      */
     String clientAddress(io.vertx.core.http.HttpServerRequest request) {
-        io.vertx.core.net.SocketAddress remote = request.remoteAddress();
-        String peer = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || !trustedProxies.contains(peer)) {
-            return peer;
-        }
-        String[] hops = forwarded.split(",");
-        for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].trim().toLowerCase(java.util.Locale.ROOT);
-            if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
-                return hop;
-            }
-        }
-        return peer;
+        return trustedProxies.clientAddress(request);
+    }
+
+    /** Whether the browser reached KeyRelay over HTTPS (the session cookie is then {@code Secure}). */
+    boolean overHttps(io.vertx.core.http.HttpServerRequest request) {
+        return trustedProxies.overHttps(request);
     }
 
     /**
-     * Reads or creates the admin token's hash and the session secret (blocking: call at start). A generated token is
-     * printed to {@code console} this once.
+     * Reads or creates the admin token's hash and the session secret, and reads the signed-out sessions (blocking:
+     * call at start). A generated token is printed to {@code console} this once. Sign-outs are stored through
+     * {@code writer}, off the event loop and retried through a database outage.
      */
-    public static AdminAuth start(Config.Admin config, MongoSettingsStore settings, Clock clock, PrintStream console) {
+    public static AdminAuth start(Config.Admin config, TrustedProxies trustedProxies, MongoSettingsStore settings,
+                                  SessionRevocations revocations, StateWriter writer, Clock clock, PrintStream console) {
         byte[] hash = config.token().map(AdminAuth::hash).orElseGet(() -> storedOrGenerated(settings, console));
         settings.putIfAbsent(SESSION_SECRET_SETTING, Base64.getEncoder().encodeToString(randomBytes(32)));
         byte[] secret = Base64.getDecoder().decode(settings.get(SESSION_SECRET_SETTING).orElseThrow());
-        return new AdminAuth(hash, new SessionCookies(secret, hash, clock), new AuthThrottle(clock), config.trustedProxies());
+        AdminAuth auth = new AdminAuth(hash, new SessionCookies(secret, hash, clock), new AuthThrottle(clock),
+                trustedProxies, revocations, writer, clock);
+        auth.reloadRevocations();
+        return auth;
+    }
+
+    /** Ends a session: refused here at once, stored for every instance and for restarts. */
+    void signOut(SessionCookies.Session session) {
+        sessions.revoke(session);
+        writer.submit("revoke session", () -> revocations.revoke(session.id(), session.expiresAt()));
+    }
+
+    /** Reads the sessions signed out here or on other instances (blocking: off the event loops). */
+    public void reloadRevocations() {
+        sessions.adopt(revocations.unexpired(clock.instant()));
+    }
+
+    /** Forgets stored revocations of sessions that have expired anyway (blocking); returns how many. */
+    public long pruneRevocations() {
+        return revocations.deleteExpired(clock.instant());
     }
 
     /** Constant-time: the time taken does not depend on how much of the token is right. */

@@ -1,5 +1,6 @@
 package io.keyrelay.admin;
 
+import io.keyrelay.edge.EarlyAnswers;
 import io.keyrelay.keys.DuplicateIdException;
 import io.keyrelay.keys.KeyConflictException;
 import io.keyrelay.keys.StoreUnavailableException;
@@ -35,7 +36,8 @@ final class AdminErrors {
             ctx.response().putHeader("Retry-After", "5");
             send(ctx, 503, error("Database unavailable: nothing was changed, try again shortly"));
         } else if (failure == null && ctx.statusCode() == 413) {
-            send(ctx, 413, error("Request body too large: the limit is 1 MiB"));
+            long limit = SessionRoutes.SIGN_IN.equals(ctx.normalizedPath()) ? SessionRoutes.SIGN_IN_BODY_LIMIT : AdminApi.BODY_LIMIT;
+            send(ctx, 413, error("Request body too large: the limit is " + size(limit)));
         } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             send(ctx, ctx.statusCode(), error(ctx.response().setStatusCode(ctx.statusCode()).getStatusMessage()));
         } else {
@@ -44,11 +46,17 @@ final class AdminErrors {
         }
     }
 
+    private static String size(long bytes) {
+        return bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes / 1024 + " KiB";
+    }
+
     static JsonObject error(String message) {
         return new JsonObject().put("error", message);
     }
 
+    /** Every admin answer; one given before the request's body was read closes the connection instead of reading it. */
     static void send(RoutingContext ctx, int status, JsonObject body) {
+        EarlyAnswers.closeIfBodyPending(ctx.request());
         ctx.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -72,7 +72,7 @@ final class AuthHandler implements Handler<RoutingContext> {
     private void checkSession(RoutingContext ctx, Cookie cookie) {
         Optional<SessionCookies.Session> session = auth.sessions().verify(cookie.getValue());
         if (session.isEmpty()) {
-            ctx.response().addCookie(SessionRoutes.expiredCookie(ctx));
+            ctx.response().addCookie(SessionRoutes.expiredCookie(ctx, auth));
             ctx.fail(unauthorized(ctx, "Session expired or invalid: sign in again"));
             return;
         }

@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Admin UI sessions as signed cookie values ({@code id.expiry.signature}, HMAC-SHA256), so that every instance
  * sharing the database accepts them without a database read per request. The signing key is derived from a secret
  * kept in the settings store and from the admin token's hash: a new admin token ends every session. Signing out
- * revokes the session on this instance (and the browser drops the cookie); otherwise a session ends at its expiry.
+ * revokes the session here at once, and on every instance once {@link AdminAuth} has stored the revocation and they
+ * have reloaded it ({@link #adopt}); otherwise a session ends at its expiry.
  */
 final class SessionCookies {
     static final Duration LIFETIME = Duration.ofHours(12);
@@ -81,9 +82,19 @@ final class SessionCookies {
     }
 
     void revoke(Session session) {
+        forgetExpired();
+        revoked.put(session.id(), session.expiresAt());
+    }
+
+    /** Adds revocations read from the database (made here or on another instance). */
+    void adopt(Map<String, Instant> fromDatabase) {
+        forgetExpired();
+        revoked.putAll(fromDatabase);
+    }
+
+    private void forgetExpired() {
         Instant now = clock.instant();
         revoked.values().removeIf(expiry -> !now.isBefore(expiry));
-        revoked.put(session.id(), session.expiresAt());
     }
 
     private String sign(String payload) {

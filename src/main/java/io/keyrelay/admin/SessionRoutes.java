@@ -11,6 +11,8 @@ import java.util.Optional;
 /** Signing the admin UI in and out with the admin token, and asking who is signed in. No database involved. */
 final class SessionRoutes {
     static final String SIGN_IN = "/admin/sign-in";
+    /** Sign-in reads its body before anything is known of the caller: a token, and little room for more. */
+    static final long SIGN_IN_BODY_LIMIT = 4 * 1024;
 
     private final AdminAuth auth;
 
@@ -19,7 +21,7 @@ final class SessionRoutes {
     }
 
     void register(RouteTable table) {
-        table.direct(HttpMethod.POST, SIGN_IN, this::signIn);
+        table.direct(HttpMethod.POST, SIGN_IN, this::signIn, SIGN_IN_BODY_LIMIT);
         table.direct(HttpMethod.POST, "/admin/sign-out", this::signOut);
         table.direct(HttpMethod.GET, "/admin/session", this::session);
     }
@@ -45,7 +47,7 @@ final class SessionRoutes {
         }
         auth.throttle().succeeded(address);
         Map.Entry<SessionCookies.Session, String> issued = auth.sessions().issue();
-        ctx.response().addCookie(cookie(ctx, issued.getValue(), SessionCookies.LIFETIME.toSeconds()));
+        ctx.response().addCookie(cookie(ctx, auth, issued.getValue(), SessionCookies.LIFETIME.toSeconds()));
         AdminErrors.send(ctx, 200, new JsonObject().put("success", true)
                 .put("expiresAt", issued.getKey().expiresAt().toString()));
     }
@@ -53,9 +55,9 @@ final class SessionRoutes {
     private void signOut(RoutingContext ctx) {
         AuthHandler.Principal principal = ctx.get(AuthHandler.PRINCIPAL);
         if (principal.session() != null) {
-            auth.sessions().revoke(principal.session());
+            auth.signOut(principal.session());
         }
-        ctx.response().addCookie(expiredCookie(ctx));
+        ctx.response().addCookie(expiredCookie(ctx, auth));
         AdminErrors.send(ctx, 200, new JsonObject().put("success", true));
     }
 
@@ -68,17 +70,16 @@ final class SessionRoutes {
                 .put("expiresAt", principal.session() == null ? null : principal.session().expiresAt().toString()));
     }
 
-    static Cookie expiredCookie(RoutingContext ctx) {
-        return cookie(ctx, "", 0);
+    static Cookie expiredCookie(RoutingContext ctx, AdminAuth auth) {
+        return cookie(ctx, auth, "", 0);
     }
 
-    private static Cookie cookie(RoutingContext ctx, String value, long maxAgeSeconds) {
-        boolean https = ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+    private static Cookie cookie(RoutingContext ctx, AdminAuth auth, String value, long maxAgeSeconds) {
         return Cookie.cookie(AdminAuth.SESSION_COOKIE, value)
                 .setPath("/admin")
                 .setHttpOnly(true)
                 .setSameSite(CookieSameSite.STRICT)
-                .setSecure(https)
+                .setSecure(auth.overHttps(ctx.request()))
                 .setMaxAge(maxAgeSeconds);
     }
 }

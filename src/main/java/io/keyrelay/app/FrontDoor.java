@@ -1,9 +1,11 @@
 package io.keyrelay.app;
 
+import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.proxy.ProxyHandler;
 import io.keyrelay.upstream.Dialect;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
@@ -20,13 +22,24 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         this.router = router;
     }
 
-    static FrontDoor create(Vertx vertx, Services services) {
-        return new FrontDoor(new ProxyHandler(vertx, services), Routes.build(vertx, services));
+    static FrontDoor create(Vertx vertx, Services services, BodyBudget bodyBudget) {
+        return new FrontDoor(new ProxyHandler(vertx, services, bodyBudget), Routes.build(vertx, services));
     }
 
     /** On the event loop, when the server has stopped. */
     void close() {
         proxy.close();
+    }
+
+    /** Answers a request whose body arrived too slowly (408), in the format of its route. */
+    void refuseSlowBody(HttpServerRequest req) {
+        Dialect dialect = ProxyHandler.route(req);
+        if (dialect != null) {
+            ProxyHandler.refuseSlowBody(req, dialect);
+        } else {
+            req.response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end("{\"error\":\"The request body arrived too slowly\"}");
+        }
     }
 
     @Override

@@ -43,14 +43,20 @@ final class Housekeeping {
     private void reload() {
         if (reloadQueued.compareAndSet(false, true)) {
             maintenance.reload();
-            writer().submit("reload client keys", clearing(reloadQueued, services.clientKeys()::reload));
+            writer().submit("reload client keys and sessions", clearing(reloadQueued, () -> {
+                services.clientKeys().reload();
+                services.adminAuth().reloadRevocations();
+            }));
         }
     }
 
     private void sweep() {
         if (sweepQueued.compareAndSet(false, true)) {
             maintenance.sweep();
-            writer().submit("sweep done", () -> sweepQueued.set(false));
+            writer().submit("sweep done", () -> {
+                services.adminAuth().pruneRevocations();
+                sweepQueued.set(false);
+            });
         }
     }
 

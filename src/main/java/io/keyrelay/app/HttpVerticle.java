@@ -1,5 +1,7 @@
 package io.keyrelay.app;
 
+import io.keyrelay.config.Config;
+import io.keyrelay.edge.SlowClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -8,17 +10,22 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
-/** One event loop's HTTP server; KeyRelay deploys one per configured event loop, all sharing the port. */
+/**
+ * One event loop's HTTP server; KeyRelay deploys one per configured event loop, all sharing the port. Its
+ * connections are watched for slow clients ({@link SlowClients}) before any request reaches the front door.
+ */
 final class HttpVerticle extends VerticleBase {
     private final HttpServerOptions options;
+    private final Config.Edge edge;
     private final Duration shutdownGrace;
     private final BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, FrontDoor> routes;
     private HttpServer server;
     private FrontDoor door;
 
-    HttpVerticle(HttpServerOptions options, Duration shutdownGrace,
+    HttpVerticle(HttpServerOptions options, Config.Edge edge, Duration shutdownGrace,
                  BiFunction<io.vertx.core.Vertx, io.vertx.core.Context, FrontDoor> routes) {
         this.options = options;
+        this.edge = edge;
         this.shutdownGrace = shutdownGrace;
         this.routes = routes;
     }
@@ -26,7 +33,13 @@ final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         door = routes.apply(vertx, context);
-        server = vertx.createHttpServer(options).requestHandler(door);
+        SlowClients slow = new SlowClients(vertx, edge.headerTimeout(), edge.minBodyRate(), door::refuseSlowBody);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(slow::connected)
+                .requestHandler(req -> {
+                    slow.requestStarted(req);
+                    door.handle(req);
+                });
         return server.listen();
     }
 

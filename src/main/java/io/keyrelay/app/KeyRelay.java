@@ -3,12 +3,15 @@ package io.keyrelay.app;
 import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
+import io.keyrelay.edge.BodyBudget;
+import io.keyrelay.edge.TrustedProxies;
 import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.KeyAdministration;
 import io.keyrelay.keys.KeyLifecycle;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyRotation;
 import io.keyrelay.keys.PoolMaintenance;
+import io.keyrelay.keys.RotationBrake;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
@@ -60,7 +63,7 @@ public final class KeyRelay implements AutoCloseable {
         KeyRotation rotation = new KeyRotation(keys, backups, events, clock, instance,
                 config.pool().exhaustedCooldown(), rotationListener);
         KeyLifecycle lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance,
-                config.pool().rateLimitCooldown());
+                config.pool().rateLimitCooldown(), new RotationBrake(config.pool().rotationBurst(), clock));
         UsageLedger keyUsage = new UsageLedger();
         ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), clock);
         Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
@@ -68,7 +71,9 @@ public final class KeyRelay implements AutoCloseable {
         Services services = new Services(config, clock, storage, pool, keys, backups, events, storage.settings(),
                 lifecycle, new KeyAdministration(pool, keys, events, clock, instance),
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()),
-                keyUsage, clientKeys, writer, AdminAuth.start(config.admin(), storage.settings(), clock, System.out),
+                keyUsage, clientKeys, writer, AdminAuth.start(config.admin(),
+                        new TrustedProxies(config.edge().trustedProxies()), storage.settings(),
+                        storage.sessionRevocations(), writer, clock, System.out),
                 operations);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
@@ -89,15 +94,37 @@ public final class KeyRelay implements AutoCloseable {
         relay.deployHttp();
         relay.housekeeping.start(vertx);
         log.info("KeyRelay listening on {}:{} (instance {})", config.server().host(), relay.port, instance);
+        warnIfMetricsOpen(config, relay.port);
         return relay;
     }
 
+    /** Metrics show traffic per client key id and the pool's health: without a token, only loopback keeps them local. */
+    private static void warnIfMetricsOpen(Config config, int port) {
+        String host = config.server().host();
+        if (config.operations().metricsToken().isPresent() || isLoopback(host)) {
+            return;
+        }
+        log.warn("/metrics is open to anyone who can reach {}:{}: set KEYRELAY_METRICS_TOKEN to require a bearer token",
+                host, port);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     private void deployHttp() {
-        Config.Server server = services.config().server();
-        HttpServerOptions options = serverOptions(services.config());
+        Config config = services.config();
+        Config.Server server = config.server();
+        HttpServerOptions options = serverOptions(config);
+        BodyBudget bodyBudget = new BodyBudget(config.edge().bodyBudgetBytes());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(options, server.shutdownGrace(), (vx, ctx) -> FrontDoor.create(vx, services));
+            HttpVerticle v = new HttpVerticle(options, config.edge(), server.shutdownGrace(),
+                    (vx, ctx) -> FrontDoor.create(vx, services, bodyBudget));
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));
@@ -117,6 +144,8 @@ public final class KeyRelay implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setHandle100ContinueAutomatically(true) // curl, .NET and Java clients send Expect: 100-continue
                 .setCompressionSupported(false)
+                // HTTP/1.1 only: no client needs HTTP/2 over cleartext, and every protocol spoken is one more to defend
+                .setHttp2ClearTextEnabled(false)
                 // no WebSocket route exists: without these, every request and answer passes an extension handler
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)

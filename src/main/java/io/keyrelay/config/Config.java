@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 public record Config(
         Server server,
+        Edge edge,
         Upstream upstream,
         Storage storage,
         Pool pool,
@@ -25,6 +26,20 @@ public record Config(
     /** Listening socket and process-level settings. */
     public record Server(String host, int port, int eventLoops, long maxBodyBytes, Duration shutdownGrace,
                          String instanceId) {
+    }
+
+    /**
+     * What KeyRelay accepts from whoever connects (SPEC §8 "Hostile clients").
+     *
+     * @param bodyBudgetBytes request bodies buffered at once, all connections together; over it, 503
+     * @param headerTimeout   how long a connection may take to send a whole request head (and wait between requests)
+     * @param minBodyRate     bytes per second a request body must arrive at, on average, after {@code headerTimeout}
+     * @param allowedHosts    host names the admin API, UI and metrics answer (DNS rebinding); empty: any
+     * @param trustedProxies  addresses of reverse proxies whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto}
+     *                        are believed; empty: the TCP peer is the client
+     */
+    public record Edge(long bodyBudgetBytes, Duration headerTimeout, long minBodyRate, List<String> allowedHosts,
+                       List<String> trustedProxies) {
     }
 
     /** Where requests go and how long we wait for them. */
@@ -43,21 +58,15 @@ public record Config(
     /** Key-pool timings. */
     public record Pool(Duration syncInterval, Duration rateLimitCooldown, Duration exhaustedCooldown,
                        Duration cooldownSweepInterval, Duration usedBackupRetention, Duration usageFlushInterval,
-                       Duration rotationLease, Duration eventRetention) {
+                       Duration rotationLease, Duration eventRetention, int rotationBurst) {
     }
 
     /** Words that, in an upstream error body, change how an error is classified (matched case-insensitively). */
     public record Keywords(List<String> quota, List<String> permanentBlock) {
     }
 
-    /** Admin API settings. */
-    /**
-     * Admin API settings.
-     *
-     * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the real client (for
-     *                       the sign-in throttle); empty: the TCP peer is the client
-     */
-    public record Admin(Optional<String> token, List<String> trustedProxies) {
+    /** Admin API settings: the admin token, or empty to use (or generate) the stored one. */
+    public record Admin(Optional<String> token) {
     }
 
     /**
@@ -111,6 +120,12 @@ public record Config(
                 env.bytes("KEYRELAY_MAX_BODY_BYTES", 32L * 1024 * 1024),
                 env.duration("KEYRELAY_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
                 env.string("KEYRELAY_INSTANCE_ID", defaultInstanceId(port)));
+        Edge edge = new Edge(
+                env.bytes("KEYRELAY_BODY_BUDGET", Runtime.getRuntime().maxMemory() / 4),
+                env.duration("KEYRELAY_HEADER_TIMEOUT", Duration.ofSeconds(30)),
+                env.bytes("KEYRELAY_MIN_BODY_RATE", 4 * 1024),
+                env.list("KEYRELAY_ALLOWED_HOSTS", List.of()),
+                env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
         Upstream upstream = new Upstream(
                 env.url("KEYRELAY_PRIMARY_MESSAGES_URL", PRIMARY_MESSAGES),
                 env.url("KEYRELAY_PRIMARY_COMPLETIONS_URL", PRIMARY_COMPLETIONS),
@@ -132,20 +147,20 @@ public record Config(
                 env.duration("KEYRELAY_USED_BACKUP_RETENTION", Duration.ofHours(12)),
                 env.duration("KEYRELAY_USAGE_FLUSH_INTERVAL", Duration.ofSeconds(2)),
                 env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)),
-                env.duration("KEYRELAY_EVENT_RETENTION", Duration.ofDays(90)));
+                env.duration("KEYRELAY_EVENT_RETENTION", Duration.ofDays(90)),
+                env.integer("KEYRELAY_ROTATION_BURST", 10, 1, 1_000_000));
         Keywords keywords = new Keywords(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
         Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN"))
-                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)),
-                env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
+                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)));
         Operations operations = new Operations(
                 Optional.ofNullable(env.optional("KEYRELAY_METRICS_TOKEN")).map(t -> validToken("KEYRELAY_METRICS_TOKEN", t)),
                 env.integer("KEYRELAY_BACKUP_LOW_WATERMARK", 2, 0, 1_000_000),
                 Optional.ofNullable(env.optionalUrl("KEYRELAY_ALERT_WEBHOOK_URL")),
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
-        return new Config(server, upstream, storage, pool, keywords, admin, operations);
+        return new Config(server, edge, upstream, storage, pool, keywords, admin, operations);
     }
 
     /** A readable file holding at least one PEM (or DER) X.509 certificate. */

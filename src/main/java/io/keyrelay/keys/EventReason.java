@@ -9,6 +9,8 @@ public enum EventReason {
     ROTATED_OUT("rotated_out"),
     ROTATED_IN("rotated_in"),
     NO_BACKUP_LEFT("no_backup_left"),
+    ROTATION_DEFERRED("rotation_deferred"),
+    ROTATION_PAUSED("rotation_paused"),
     COOLDOWN_ENDED("cooldown_ended"),
     ROTATION_RECOVERED("rotation_recovered"),
     RESET_BY_OPERATOR("reset_by_operator"),

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /**
  * The single place that turns an upstream answer into a {@link FailureClass}. Rules are checked in order;
- * an answer no rule knows changes nothing about the key.
+ * an answer no rule knows changes nothing about the key. Keywords count only in what the upstream says about
+ * itself: in its own codes, or in its text where the client's request does not hold them (SPEC §3), so that no
+ * request can steer a key's fate by having its words echoed back.
  */
 public final class FailureClassifier {
     private final List<String> quotaKeywords;
@@ -17,10 +19,11 @@ public final class FailureClassifier {
     }
 
     /**
-     * @param status the upstream HTTP status
-     * @param body   the start of the error body (may be empty); only read for 400 and 429
+     * @param status  the upstream HTTP status
+     * @param report  what the error body says (may be empty); only read for 400 and 429
+     * @param request what the client sent, to tell the upstream's words from its echo of the request
      */
-    public FailureClass classify(int status, String body) {
+    public FailureClass classify(int status, ErrorReport report, RequestText request) {
         if (status >= 200 && status < 300) {
             return FailureClass.SUCCESS;
         }
@@ -29,11 +32,11 @@ public final class FailureClassifier {
             return FailureClass.QUOTA;
         }
         // OhMyGPT (and some relays in front of it) answer 400 with "ExceededBudget"/"budget_exceeded" for a spent budget.
-        if (status == 400 && containsAny(body, quotaKeywords)) {
+        if (status == 400 && says(report, request, quotaKeywords)) {
             return FailureClass.QUOTA;
         }
         // A 429 that names a ban is not a rate limit: waiting will not help.
-        if (status == 429 && containsAny(body, blockKeywords)) {
+        if (status == 429 && says(report, request, blockKeywords)) {
             return FailureClass.PERMANENT_BLOCK;
         }
         // Plain 429: per-key request or token rate limit.
@@ -52,13 +55,10 @@ public final class FailureClassifier {
         return FailureClass.TRANSIENT;
     }
 
-    private static boolean containsAny(String body, List<String> keywords) {
-        if (body == null || body.isEmpty()) {
-            return false;
-        }
-        String lowered = body.toLowerCase(Locale.ROOT);
+    /** A keyword in the upstream's own codes, or in its text when the request does not hold it. */
+    private static boolean says(ErrorReport report, RequestText request, List<String> keywords) {
         for (String k : keywords) {
-            if (lowered.contains(k)) {
+            if (report.codes().contains(k) || report.text().contains(k) && !request.mentions(k)) {
                 return true;
             }
         }

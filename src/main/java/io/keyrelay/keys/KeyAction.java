@@ -11,5 +11,7 @@ public enum KeyAction {
     /** Cool the key down, then bring it back. */
     MARK_RATE_LIMITED,
     /** Replace the key with one from the backup pool. */
-    ROTATE
+    ROTATE,
+    /** Rest the key for a while instead of rotating it: rotations are held back ({@link RotationBrake}). */
+    COOL_DOWN
 }

@@ -24,9 +24,10 @@ public final class KeyLifecycle {
     private final Clock clock;
     private final String instance;
     private final Duration defaultRateLimitCooldown;
+    private final RotationBrake brake;
 
     public KeyLifecycle(KeyPool pool, KeyStore keys, KeyRotation rotation, EventLog events, StateWriter writer,
-                        Clock clock, String instance, Duration defaultRateLimitCooldown) {
+                        Clock clock, String instance, Duration defaultRateLimitCooldown, RotationBrake brake) {
         this.pool = pool;
         this.keys = keys;
         this.rotation = rotation;
@@ -36,21 +37,36 @@ public final class KeyLifecycle {
         this.clock = clock;
         this.instance = instance;
         this.defaultRateLimitCooldown = defaultRateLimitCooldown;
+        this.brake = brake;
+    }
+
+    /** {@link #onAnswer(PoolKey, FailureClass, Integer, Optional, boolean)} for a request that rotated nothing yet. */
+    public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter) {
+        return onAnswer(used, failure, upstreamStatus, retryAfter, false);
     }
 
     /**
-     * Applies what an upstream answer means for the key that was used.
+     * Applies what an upstream answer means for the key that was used. A rotation the {@link RotationBrake} holds
+     * back becomes a cooldown ({@link KeyAction#COOL_DOWN}).
      *
-     * @param used       the key value the request picked (the compare-and-set guard: a key already changed by
-     *                   another request is left alone)
-     * @param retryAfter the upstream's Retry-After, if it sent one
+     * @param used                  the key value the request picked (the compare-and-set guard: a key already
+     *                              changed by another request is left alone)
+     * @param retryAfter            the upstream's Retry-After, if it sent one
+     * @param requestRotatedAlready whether the client request behind this answer has already caused a rotation
      */
-    public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter) {
+    public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter,
+                                    boolean requestRotatedAlready) {
         FailureDecision decision = policy.decide(failure, used, clock.instant());
+        RotationBrake.Hold hold = decision.action() == KeyAction.ROTATE ? brake.check(requestRotatedAlready)
+                : RotationBrake.Hold.NONE;
+        if (hold != RotationBrake.Hold.NONE) {
+            decision = new FailureDecision(failure, KeyAction.COOL_DOWN, decision.retry());
+        }
         switch (decision.action()) {
             case MARK_USING_FAILOVER -> markUsingFailover(used, EventReason.of(failure), upstreamStatus);
             case MARK_RATE_LIMITED -> markRateLimited(used, retryAfter.orElse(defaultRateLimitCooldown), upstreamStatus);
             case ROTATE -> rotate(used, EventReason.of(failure), upstreamStatus);
+            case COOL_DOWN -> coolInsteadOfRotating(used, hold, upstreamStatus);
             case NONE, COUNT_USAGE -> {
             }
         }
@@ -69,6 +85,19 @@ public final class KeyLifecycle {
         KeyState next = new KeyState(KeyStatus.RATE_LIMITED, now.plus(cooldown), resume,
                 "Rate limited by upstream; cooling down for " + cooldown.toSeconds() + " s");
         transition(used, next, EventReason.RATE_LIMITED, upstreamStatus);
+    }
+
+    /** A rotation held back: the key rests for {@link RotationBrake#PAUSE}, then returns to where it was. */
+    private void coolInsteadOfRotating(PoolKey used, RotationBrake.Hold hold, Integer upstreamStatus) {
+        Instant now = clock.instant();
+        KeyStatus resume = used.usesFailoverEndpoint(now) ? KeyStatus.USING_FAILOVER : KeyStatus.HEALTHY;
+        String why = hold == RotationBrake.Hold.BURST
+                ? "Rotations paused: more than " + brake.burst() + " within a minute"
+                : "Rotation deferred: this request already replaced a key";
+        KeyState next = new KeyState(KeyStatus.RATE_LIMITED, now.plus(RotationBrake.PAUSE), resume,
+                why + "; cooling down for " + RotationBrake.PAUSE.toSeconds() + " s");
+        transition(used, next, hold == RotationBrake.Hold.BURST ? EventReason.ROTATION_PAUSED : EventReason.ROTATION_DEFERRED,
+                upstreamStatus);
     }
 
     /** RotateKey: replace the key with one from the backup pool (or mark it exhausted when none is left). */

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The low-backup alert: raised when fewer unused backup keys than the watermark are left, or when a failed key
- * became exhausted because none was left. Each raised condition is notified (logged, and POSTed by the sender) at
+ * The alerts about the backup pool: raised when fewer unused backup keys than the watermark are left, when a failed
+ * key became exhausted because none was left, and while rotations are paused because too many happened within a
+ * minute (SPEC §3; cleared a minute after the last pause). Each raised condition is notified (logged, and POSTed by the sender) at
  * most once per repeat interval, timed by the injected clock; a condition that clears is notified once as resolved.
  * The current state is what operators see ({@link #toJson}).
  */
@@ -27,7 +28,8 @@ public final class BackupAlerts {
     /** What is wrong, by its wire name. */
     public enum Condition {
         BACKUP_LOW("backup_low"),
-        NO_BACKUP_LEFT("no_backup_left");
+        NO_BACKUP_LEFT("no_backup_left"),
+        ROTATION_BURST("rotation_burst");
 
         private final String wireName;
 
@@ -44,15 +46,18 @@ public final class BackupAlerts {
      * One active alert.
      *
      * @param availableBackups unused backup keys at the last count
-     * @param keyId            for {@code no_backup_left}: the key that became exhausted
+     * @param keyId            for {@code no_backup_left}: the key that became exhausted; for {@code rotation_burst}:
+     *                         the last key cooled instead of rotated
+     * @param limit            for {@code rotation_burst}: the rotations allowed per minute; null otherwise
      */
     public record Alert(Condition condition, String message, long availableBackups, int watermark, String keyId,
-                        Instant since) {
+                        Integer limit, Instant since) {
 
         JsonObject toJson() {
-            return new JsonObject().put("condition", condition.wireName()).put("message", message)
+            JsonObject json = new JsonObject().put("condition", condition.wireName()).put("message", message)
                     .put("availableBackups", availableBackups).put("watermark", watermark).put("keyId", keyId)
                     .put("since", since.toString());
+            return limit == null ? json : json.put("limit", limit);
         }
     }
 
@@ -65,6 +70,7 @@ public final class BackupAlerts {
     private final Map<Condition, Instant> lastNotified = new EnumMap<>(Condition.class);
     private final Set<Condition> notified = EnumSet.noneOf(Condition.class);
     private long availableBackups = -1;
+    private Instant lastRotationPause;
 
     public BackupAlerts(int watermark, Duration repeatInterval, Clock clock, String instance, Consumer<JsonObject> sender) {
         this.watermark = watermark;
@@ -101,6 +107,22 @@ public final class BackupAlerts {
         }
     }
 
+    /** A rotation was paused because more than {@code limit} happened within a minute; {@code keyId} rests instead. */
+    public synchronized void rotationsPaused(String keyId, int limit) {
+        lastRotationPause = clock.instant();
+        raise(Condition.ROTATION_BURST, "More than " + limit + " keys were rotated within a minute: rotations are paused"
+                + " and failing keys rest for a minute instead (last: " + keyId + ")", keyId, limit);
+    }
+
+    /** Clears the rotation-burst alert once a minute has passed without a paused rotation. */
+    public synchronized void expireRotationBurst() {
+        if (lastRotationPause != null
+                && !clock.instant().isBefore(lastRotationPause.plus(io.keyrelay.keys.RotationBrake.WINDOW))) {
+            lastRotationPause = null;
+            clear(Condition.ROTATION_BURST);
+        }
+    }
+
     public synchronized List<Alert> active() {
         return new ArrayList<>(active.values());
     }
@@ -122,10 +144,14 @@ public final class BackupAlerts {
     }
 
     private void raise(Condition condition, String message, String keyId) {
+        raise(condition, message, keyId, null);
+    }
+
+    private void raise(Condition condition, String message, String keyId, Integer limit) {
         Instant now = clock.instant();
         Alert before = active.get(condition);
         Alert alert = new Alert(condition, message, Math.max(availableBackups, 0), watermark,
-                keyId != null ? keyId : before == null ? null : before.keyId(), before == null ? now : before.since());
+                keyId != null ? keyId : before == null ? null : before.keyId(), limit, before == null ? now : before.since());
         active.put(condition, alert);
         Instant last = lastNotified.get(condition);
         if (last != null && now.isBefore(last.plus(repeatInterval))) {
@@ -140,9 +166,11 @@ public final class BackupAlerts {
     private void clear(Condition condition) {
         Alert was = active.remove(condition);
         if (was != null && notified.remove(condition)) {
-            log.info("alert {} resolved ({} unused backup keys)", condition.wireName(), availableBackups);
-            notify(new Alert(condition, "Resolved: " + availableBackups + " unused backup keys", availableBackups,
-                    watermark, was.keyId(), was.since()), "resolved", clock.instant());
+            log.info("alert {} resolved", condition.wireName());
+            String message = condition == Condition.ROTATION_BURST ? "Resolved: rotations resumed"
+                    : "Resolved: " + availableBackups + " unused backup keys";
+            notify(new Alert(condition, message, availableBackups, watermark, was.keyId(), was.limit(), was.since()),
+                    "resolved", clock.instant());
         }
     }
 

@@ -33,15 +33,17 @@ public final class Operations implements AutoCloseable {
     private final BackupAlerts alerts;
     private final BackupKeyStore backups;
     private final ScheduledExecutorService scheduler;
+    private final int rotationBurst;
 
     private Operations(Config.Operations config, RelayMetrics metrics, Readiness readiness, BackupAlerts alerts,
-                       BackupKeyStore backups, ScheduledExecutorService scheduler) {
+                       BackupKeyStore backups, ScheduledExecutorService scheduler, int rotationBurst) {
         this.config = config;
         this.metrics = metrics;
         this.readiness = readiness;
         this.alerts = alerts;
         this.backups = backups;
         this.scheduler = scheduler;
+        this.rotationBurst = rotationBurst;
     }
 
     /** Builds the metrics and alert state; nothing runs until {@link #start}. */
@@ -71,7 +73,7 @@ public final class Operations implements AutoCloseable {
             metrics.gauge("keyrelay.alert.active", "1 while the alert is raised", "condition", condition.wireName(),
                     () -> alerts.isActive(condition) ? 1 : 0);
         }
-        return new Operations(c, metrics, readiness, alerts, backups, scheduler);
+        return new Operations(c, metrics, readiness, alerts, backups, scheduler, config.pool().rotationBurst());
     }
 
     /** Starts the periodic database ping and backup count ({@code backupCheckEvery}: the pool's sync interval). */
@@ -107,6 +109,8 @@ public final class Operations implements AutoCloseable {
         metrics.onKeyEvent(event);
         if (EventReason.NO_BACKUP_LEFT.wireName().equals(event.reason())) {
             alerts.keyExhausted(event.keyId());
+        } else if (EventReason.ROTATION_PAUSED.wireName().equals(event.reason())) {
+            alerts.rotationsPaused(event.keyId(), rotationBurst);
         } else if (EventReason.ROTATED_IN.wireName().equals(event.reason())) {
             checkBackupsSoon(); // a backup key was used up
         }
@@ -122,6 +126,7 @@ public final class Operations implements AutoCloseable {
     }
 
     private void checkBackups() {
+        alerts.expireRotationBurst();
         try {
             alerts.backupCount(backups.countAvailable());
         } catch (StoreUnavailableException e) {

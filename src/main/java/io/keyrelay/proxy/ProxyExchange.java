@@ -2,8 +2,11 @@ package io.keyrelay.proxy;
 
 import io.keyrelay.keys.FailureClass;
 import io.keyrelay.keys.FailureDecision;
+import io.keyrelay.keys.KeyAction;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.PoolKey;
+import io.keyrelay.upstream.ByteView;
+import io.keyrelay.upstream.ClientRequestText;
 import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.Endpoint;
 import io.keyrelay.upstream.ErrorKind;
@@ -49,7 +52,9 @@ final class ProxyExchange implements UpstreamListener {
     private final ByteBuf body;
     private final boolean stream;
     private final String clientKeyId;
+    private final Runnable releaseBody;
     private Set<String> tried; // the keys (and endpoints) of earlier attempts, made on the first retry
+    private boolean rotatedAKey; // one client request causes at most one rotation (SPEC §3)
 
     private int attempts;
     private long waitedForRotationMs;
@@ -67,7 +72,8 @@ final class ProxyExchange implements UpstreamListener {
     private AnswerRelay relay;   // its 2xx answer, once the head came
     private Refusal refusal;     // or its non-2xx answer
 
-    ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId) {
+    ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId,
+                  Runnable releaseBody) {
         this.ctx = ctx;
         this.req = req;
         this.resp = req.response();
@@ -75,11 +81,15 @@ final class ProxyExchange implements UpstreamListener {
         this.body = ((BufferInternal) body).getByteBuf();
         this.stream = stream;
         this.clientKeyId = clientKeyId;
+        this.releaseBody = releaseBody;
     }
 
     void start() {
         resp.closeHandler(v -> onClientGone());
-        resp.endHandler(v -> ctx.observer.requestEnded(req, lastEndpoint, clientKeyId));
+        resp.endHandler(v -> {
+            releaseBody.run(); // runs when the answer ended or its connection closed, exactly once
+            ctx.observer.requestEnded(req, lastEndpoint, clientKeyId);
+        });
         nextAttempt();
     }
 
@@ -238,7 +248,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         if (failure == FailureClass.CLIENT_ERROR) {
-            passClientError(r.status(), text);
+            passClientError(r, text);
             return;
         }
         lastFailure = switch (failure) {
@@ -255,9 +265,11 @@ final class ProxyExchange implements UpstreamListener {
      */
     private FailureClass recordRefusal(Refusal r, String text) {
         int status = r.status();
-        FailureClass failure = ctx.services.classifier().classify(status, text);
+        FailureClass failure = ctx.services.classifier().classify(status, UpstreamErrors.report(text),
+                new ClientRequestText(ByteView.of(body), ForwardedHeaders.forwardedValues(req.headers())));
         FailureDecision decision = ctx.services.lifecycle().onAnswer(r.key, failure, status,
-                r.retryAfter(ctx.now()));
+                r.retryAfter(ctx.now()), rotatedAKey);
+        rotatedAKey |= decision.action() == KeyAction.ROTATE;
         log.info("key={} answered {} ({}): {}{}", r.key.id(), status, failure, decision.action(),
                 decision.retry() && !clientGone ? ", retrying" : "");
         return failure;
@@ -316,10 +328,12 @@ final class ProxyExchange implements UpstreamListener {
 
     // ---- answers of KeyRelay's own ----
 
-    private void passClientError(int status, String upstreamBody) {
+    /** The upstream's answer about the request itself, cleaned of its identity and of both keys of the exchange. */
+    private void passClientError(Refusal r, String upstreamBody) {
         finished = true;
-        String message = UpstreamErrors.clientMessage(upstreamBody);
-        Responses.error(resp, dialect, status, ErrorKind.forClientStatus(status),
+        String message = UpstreamErrors.clientMessage(upstreamBody,
+                java.util.Arrays.asList(r.key.apiKey(), ProxyHandler.presentedKey(req)));
+        Responses.error(resp, dialect, r.status(), ErrorKind.forClientStatus(r.status()),
                 message != null ? message : "The request was rejected as invalid");
     }
 

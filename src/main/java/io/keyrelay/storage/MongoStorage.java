@@ -78,6 +78,10 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoClientKeyStore(database.getCollection("keyrelay_client_keys"));
     }
 
+    public MongoSessionRevocations sessionRevocations() {
+        return new MongoSessionRevocations(database.getCollection("keyrelay_revoked_sessions"));
+    }
+
     public MongoSettingsStore settings() {
         return new MongoSettingsStore(database.getCollection("keyrelay_settings"));
     }

@@ -11,11 +11,15 @@ import io.vertx.core.internal.buffer.BufferInternal;
 public record ByteView(byte[] array, int offset, int length) {
 
     public static ByteView of(Buffer buffer) {
-        ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+        return of(((BufferInternal) buffer).getByteBuf());
+    }
+
+    public static ByteView of(ByteBuf buf) {
         if (buf.hasArray()) {
             return new ByteView(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }
-        byte[] copy = buffer.getBytes();
+        byte[] copy = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), copy);
         return new ByteView(copy, 0, copy.length);
     }
 

@@ -52,6 +52,11 @@ public final class ForwardedHeaders {
         }
     }
 
+    /** The values of the client's headers that go upstream as they are (what an upstream error may quote). */
+    public static List<String> forwardedValues(MultiMap client) {
+        return FROM_CLIENT.stream().map(client::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The client's key as sent in {@code x-api-key}, or null. */
     public static String clientApiKey(MultiMap client) {
         return client.get(X_API_KEY);

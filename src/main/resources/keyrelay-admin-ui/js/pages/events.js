@@ -17,6 +17,8 @@ const REASON_LABELS = {
   rotated_out: 'reasonRotatedOut',
   rotated_in: 'reasonRotatedIn',
   no_backup_left: 'reasonNoBackupLeft',
+  rotation_deferred: 'reasonRotationDeferred',
+  rotation_paused: 'reasonRotationPaused',
   cooldown_ended: 'reasonCooldownEnded',
   rotation_recovered: 'reasonRotationRecovered',
   reset_by_operator: 'reasonResetByOperator',

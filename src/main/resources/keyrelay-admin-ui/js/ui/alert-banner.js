@@ -5,7 +5,7 @@ import { h, replaceChildren } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
 
 // most urgent first: a key is already out of service
-const URGENCY = ['no_backup_left', 'backup_low'];
+const URGENCY = ['no_backup_left', 'rotation_burst', 'backup_low'];
 
 let alerts = [];
 let snapshot = '[]';
@@ -76,6 +76,8 @@ function message(alert) {
       return t('alertBackupLow', { available, watermark });
     case 'no_backup_left':
       return t('alertNoBackupLeft', { id: alert.keyId || '—' });
+    case 'rotation_burst':
+      return t('alertRotationBurst', { limit: formatNumber(alert.limit) });
     default:
       // a condition this page does not know yet: the server's own words, labelled as such
       return t('alertFromServer', { message: alert.message || alert.condition });

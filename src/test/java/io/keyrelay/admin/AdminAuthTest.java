@@ -94,10 +94,21 @@ class AdminAuthTest {
     }
 
     @Test
-    void signInBehindHttpsSetsASecureCookie() {
+    void signInBehindATrustedHttpsProxySetsASecureCookie() {
+        try (AdminServer behindProxy = AdminServer.start(dataDir.resolve("proxied"),
+                java.util.Map.of("KEYRELAY_TRUSTED_PROXIES", "127.0.0.1"), java.time.Clock.systemUTC())) {
+            AdminClient.Response r = behindProxy.anonymous().header(AdminAuth.CSRF_HEADER, "1")
+                    .header("X-Forwarded-Proto", "https")
+                    .post("/admin/sign-in", new JsonObject().put("token", AdminServer.TOKEN));
+            assertTrue(r.header("Set-Cookie").orElseThrow().contains("Secure"));
+        }
+    }
+
+    @Test
+    void anUntrustedClaimOfHttpsDoesNotMakeTheCookieSecure() {
         AdminClient.Response r = server.anonymous().header(AdminAuth.CSRF_HEADER, "1").header("X-Forwarded-Proto", "https")
                 .post("/admin/sign-in", new JsonObject().put("token", AdminServer.TOKEN));
-        assertTrue(r.header("Set-Cookie").orElseThrow().contains("Secure"));
+        assertFalse(r.header("Set-Cookie").orElseThrow().contains("Secure"));
     }
 
     @Test

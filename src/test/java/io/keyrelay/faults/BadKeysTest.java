@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyrelay.keys.KeyStatus;
+import io.keyrelay.keys.PoolKey;
 import io.keyrelay.support.FakeUpstream;
 import io.keyrelay.support.RelayFixture;
 import java.net.http.HttpResponse;
@@ -96,7 +97,6 @@ class BadKeysTest {
     @Test
     void whenEveryKeyIsExhaustedWithNoBackupLeftClientsGet503WithTheCooldownAsRetryAfter() {
         relay.addKey("k1", false);
-        relay.addKey("k2", false);
         relay.upstream.always(FakeUpstream.any(), status(402, QUOTA));
 
         HttpResponse<String> r = relay.post("/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[]}");
@@ -107,6 +107,23 @@ class BadKeysTest {
         assertEquals(503, later.statusCode());
         long retryAfter = Long.parseLong(later.headers().firstValue("retry-after").orElseThrow());
         assertTrue(retryAfter > 23 * 3600, "the exhausted cooldown, about a day: " + retryAfter);
+        assertEquals(1, relay.upstream.received().size());
+    }
+
+    @Test
+    void aSecondKeyFailingInTheSameRequestRestsAMinuteInsteadOfBeingExhaustedToo() {
+        relay.addKey("k1", false);
+        relay.addKey("k2", false);
+        relay.upstream.always(FakeUpstream.any(), status(402, QUOTA));
+
+        HttpResponse<String> r = relay.post("/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[]}");
+        relay.awaitStateWrites();
+
+        assertEquals(503, r.statusCode(), r.body());
+        long retryAfter = Long.parseLong(r.headers().firstValue("retry-after").orElseThrow());
+        assertTrue(retryAfter > 0 && retryAfter <= 60, "the resting key is back within a minute: " + retryAfter);
+        List<KeyStatus> statuses = relay.services().keys().loadAll().stream().map(PoolKey::status).sorted().toList();
+        assertEquals(List.of(KeyStatus.RATE_LIMITED, KeyStatus.EXHAUSTED), statuses);
         assertEquals(2, relay.upstream.received().size());
     }
 }

@@ -5,6 +5,7 @@ import static io.keyrelay.support.FakeUpstream.key;
 import static io.keyrelay.support.FakeUpstream.status;
 import static io.keyrelay.support.RelayFixture.apiKeyOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyrelay.app.KeyRelay;
 import io.keyrelay.config.Config;
@@ -87,7 +88,7 @@ class SeveralInstancesTest {
     }
 
     @Test
-    void a402StormAcrossBothInstancesRotatesEachFailedKeyExactlyOnce() throws Exception {
+    void a402StormAcrossBothInstancesRotatesEachFailedKeyAtMostOnce() throws Exception {
         List<String> failing = List.of("k1", "k2", "k3", "k4");
         for (String id : failing) {
             a.addKey(id, false);
@@ -115,15 +116,25 @@ class SeveralInstancesTest {
         a.awaitStateWrites();
         b.services().writer().drain(Duration.ofSeconds(10));
 
+        // a request that meets a second failing key after rotating one lets that key rest instead (one rotation per
+        // request, SPEC 3): each failing key is rotated once, or rests with its rotation deferred, never rotated twice
         List<PoolKey> stored = a.services().keys().loadAll();
-        Set<String> replaced = stored.stream().map(PoolKey::replacedKey).filter(r -> r != null).collect(Collectors.toSet());
-        assertEquals(Set.copyOf(failing), replaced, "each failed key has exactly one replacement");
+        List<String> replaced = stored.stream().map(PoolKey::replacedKey).filter(r -> r != null).toList();
+        assertEquals(Set.copyOf(replaced).size(), replaced.size(), "no failed key has two replacements: " + replaced);
+        assertTrue(failing.containsAll(replaced) && !replaced.isEmpty(), "replacements: " + replaced);
+        for (String id : failing) {
+            if (!replaced.contains(id)) {
+                PoolKey resting = stored.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
+                assertEquals(KeyStatus.RATE_LIMITED, resting.status(), resting.toString());
+                assertTrue(resting.lastError().startsWith("Rotation deferred"), resting.lastError());
+            }
+        }
         assertEquals(6, stored.size());
         List<BackupKey> used = a.services().backupKeys().loadAll().stream().filter(BackupKey::isUsed).toList();
-        assertEquals(4, used.size(), "four backup keys used, one per failed key");
-        assertEquals(Set.copyOf(failing), used.stream().map(BackupKey::usedFor).collect(Collectors.toSet()));
+        assertEquals(replaced.size(), used.size(), "one backup key used per replaced key");
+        assertEquals(Set.copyOf(replaced), used.stream().map(BackupKey::usedFor).collect(Collectors.toSet()));
         long rotations = a.services().events().page(null, 0, 500).stream().filter(e -> e.reason().equals("rotated_out")).count();
-        assertEquals(4, rotations);
+        assertEquals(replaced.size(), rotations);
         Set<String> ids = stored.stream().map(PoolKey::id).collect(Collectors.toSet());
         waitUntil(() -> ids.equals(poolIds(a.relay)) && ids.equals(poolIds(b)), "both instances converge on the stored pool");
     }

@@ -35,15 +35,29 @@ class FailureClassifierTest {
             "529 | overloaded                                           | TRANSIENT",
     })
     void classifiesUpstreamAnswersAsTheSpecTableSays(int status, String body, FailureClass expected) {
-        assertEquals(expected, classifier.classify(status, body));
+        assertEquals(expected, classifier.classify(status, ErrorReport.unstructured(body), RequestText.NONE));
     }
 
     @Test
     void keywordListsAreConfigurable() {
         FailureClassifier custom = new FailureClassifier(java.util.List.of("no credit"), java.util.List.of("terminated"));
-        assertEquals(FailureClass.QUOTA, custom.classify(400, "No Credit left"));
-        assertEquals(FailureClass.CLIENT_ERROR, custom.classify(400, "ExceededBudget"));
-        assertEquals(FailureClass.PERMANENT_BLOCK, custom.classify(429, "account TERMINATED"));
-        assertEquals(FailureClass.RATE_LIMIT, custom.classify(429, "banned"));
+        assertEquals(FailureClass.QUOTA, custom.classify(400, ErrorReport.unstructured("No Credit left"), RequestText.NONE));
+        assertEquals(FailureClass.CLIENT_ERROR, custom.classify(400, ErrorReport.unstructured("ExceededBudget"), RequestText.NONE));
+        assertEquals(FailureClass.PERMANENT_BLOCK, custom.classify(429, ErrorReport.unstructured("account TERMINATED"), RequestText.NONE));
+        assertEquals(FailureClass.RATE_LIMIT, custom.classify(429, ErrorReport.unstructured("banned"), RequestText.NONE));
+    }
+
+    @Test
+    void aKeywordTheRequestHoldsCountsOnlyInTheUpstreamsOwnCodes() {
+        RequestText echoing = word -> word.equals("over budget") || word.equals("banned");
+        assertEquals(FailureClass.CLIENT_ERROR, classifier.classify(400,
+                new ErrorReport("invalid_request_error", "over budget: Extra inputs are not permitted"), echoing));
+        assertEquals(FailureClass.RATE_LIMIT, classifier.classify(429,
+                new ErrorReport("rate_limit_error", "model banned-model is busy"), echoing));
+        assertEquals(FailureClass.QUOTA, classifier.classify(400,
+                new ErrorReport("budget_exceeded", "over budget"), echoing), "the code is the upstream's own");
+        assertEquals(FailureClass.QUOTA, classifier.classify(400,
+                new ErrorReport("invalid_request_error", "ExceededBudget: key spent"), echoing),
+                "a word the request does not hold still counts in the text");
     }
 }

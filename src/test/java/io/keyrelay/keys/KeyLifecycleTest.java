@@ -56,7 +56,8 @@ class KeyLifecycleTest {
     /** What the proxy does with an upstream answer for the key it picked. */
     private FailureDecision answer(String id, int status, String body, Duration retryAfter) {
         PoolKey used = f.key(id);
-        return f.lifecycle.onAnswer(used, CLASSIFIER.classify(status, body), status, Optional.ofNullable(retryAfter));
+        return f.lifecycle.onAnswer(used, CLASSIFIER.classify(status, ErrorReport.unstructured(body), RequestText.NONE), status,
+                Optional.ofNullable(retryAfter));
     }
 
     private Instant now() {

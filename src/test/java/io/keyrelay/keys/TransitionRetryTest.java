@@ -80,7 +80,8 @@ class TransitionRetryTest {
         KeyStore flaky = losingFirstReplyOf("compareAndSetState", real);
         KeyRotation rotation = new KeyRotation(flaky, storage.backupKeys(), events, clock, "i1", Duration.ofHours(24),
                 RotationStep.Listener.NONE);
-        KeyLifecycle lifecycle = new KeyLifecycle(pool, flaky, rotation, events, RERUNNING, clock, "i1", Duration.ofMinutes(2));
+        KeyLifecycle lifecycle = new KeyLifecycle(pool, flaky, rotation, events, RERUNNING, clock, "i1", Duration.ofMinutes(2),
+                new RotationBrake(Integer.MAX_VALUE, clock));
 
         lifecycle.onAnswer(k1, FailureClass.QUOTA, 402, Optional.empty());
 
@@ -124,7 +125,8 @@ class TransitionRetryTest {
         pool.put(k1);
         KeyRotation rotation = new KeyRotation(real, storage.backupKeys(), flakyEvents, clock, "i1", Duration.ofHours(24),
                 RotationStep.Listener.NONE);
-        KeyLifecycle lifecycle = new KeyLifecycle(pool, real, rotation, flakyEvents, RERUNNING, clock, "i1", Duration.ofMinutes(2));
+        KeyLifecycle lifecycle = new KeyLifecycle(pool, real, rotation, flakyEvents, RERUNNING, clock, "i1", Duration.ofMinutes(2),
+                new RotationBrake(Integer.MAX_VALUE, clock));
 
         lifecycle.onAnswer(k1, FailureClass.RATE_LIMIT, 429, Optional.of(Duration.ofSeconds(30)));
 

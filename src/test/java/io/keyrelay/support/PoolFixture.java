@@ -10,6 +10,7 @@ import io.keyrelay.keys.KeyRotation;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.PoolMaintenance;
+import io.keyrelay.keys.RotationBrake;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.StateWriter;
 import io.keyrelay.keys.UsageLedger;
@@ -45,7 +46,8 @@ public final class PoolFixture {
         this.events = storage.events();
         this.pool = new KeyPool(clock);
         this.rotation = new KeyRotation(keys, backups, events, clock, instance, Duration.ofHours(24), listener);
-        this.lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance, Duration.ofMinutes(2));
+        this.lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance, Duration.ofMinutes(2),
+                new RotationBrake(Integer.MAX_VALUE, clock));
         this.admin = new KeyAdministration(pool, keys, events, clock, instance);
         this.maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, new UsageLedger(), writer,
                 clock, Duration.ofSeconds(30), Duration.ofHours(12), events, Duration.ofDays(90));

@@ -26,6 +26,27 @@ class UpstreamErrorsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theKeysOfTheExchangeAreRemovedWhateverTheirShape() {
+        String key = "sk-abc.DOTSECRET-part2-zzzzzz";
+        String message = UpstreamErrors.clientMessage("{\"error\":{\"message\":\"bad key " + key + " for shortsecretkey_POOL2xyz\"}}",
+                java.util.List.of(key, "shortsecretkey_POOL2xyz"));
+        assertEquals("bad key [redacted] for [redacted]", message);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theReportKeepsTheUpstreamsCodesApartFromTextThatMayQuoteTheRequest() {
+        io.keyrelay.keys.ErrorReport anthropic = UpstreamErrors.report("{\"type\":\"error\",\"error\":{\"type\":"
+                + "\"invalid_request_error\",\"message\":\"over budget: Extra inputs are not permitted\"}}");
+        assertEquals("error\ninvalid_request_error\n", anthropic.codes());
+        assertEquals("over budget: extra inputs are not permitted\n", anthropic.text());
+        io.keyrelay.keys.ErrorReport openAi = UpstreamErrors.report("{\"error\":{\"message\":\"Unrecognized argument\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"Banned\",\"code\":\"budget_exceeded\"}}");
+        assertEquals("invalid_request_error\nbudget_exceeded\n", openAi.codes());
+        assertEquals("unrecognized argument\nbanned\n", openAi.text());
+        assertEquals(io.keyrelay.keys.ErrorReport.unstructured("<html>Over Budget</html>"), UpstreamErrors.report("<html>Over Budget</html>"));
+    }
+
+    @org.junit.jupiter.api.Test
     void onlyJsonMessagesPass() {
         assertNull(UpstreamErrors.clientMessage("<html>502 Bad Gateway nginx</html>"));
         assertEquals("too long", UpstreamErrors.clientMessage("{\"error\":{\"message\":\"too long\"}}"));
