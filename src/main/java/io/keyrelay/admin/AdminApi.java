@@ -1,6 +1,5 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.app.Services;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -25,15 +24,15 @@ public final class AdminApi {
     private AdminApi() {
     }
 
-    public static void mount(Router router, Services services) {
-        router.route("/admin/*").handler(new AuthHandler(services.adminAuth()));
+    public static void mount(Router router, AdminServices services) {
+        router.route("/admin/*").handler(new AuthHandler(services.auth()));
         RouteTable table = new RouteTable(router, BODY_LIMIT);
-        new SessionRoutes(services.adminAuth()).register(table);
+        new SessionRoutes(services.auth()).register(table);
         new KeyRoutes(services).register(table);
         new BackupKeyRoutes(services).register(table);
         new ClientKeyRoutes(services).register(table);
         new EventRoutes(services).register(table);
-        table.direct(HttpMethod.GET, "/admin/alerts", ctx -> io.keyrelay.ops.OpsRoutes.alerts(ctx, services.operations()));
+        table.direct(HttpMethod.GET, "/admin/alerts", ctx -> ctx.json(services.alerts().get()));
         table.direct(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")

@@ -3,7 +3,6 @@ package io.keyrelay.admin;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.TrustedProxies;
 import io.keyrelay.keys.StateWriter;
-import io.keyrelay.storage.MongoSettingsStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,7 +70,7 @@ public final class AdminAuth {
      * call at start). A generated token is printed to {@code console} this once. Sign-outs are stored through
      * {@code writer}, off the event loop and retried through a database outage.
      */
-    public static AdminAuth start(Config.Admin config, TrustedProxies trustedProxies, MongoSettingsStore settings,
+    public static AdminAuth start(Config.Admin config, TrustedProxies trustedProxies, SettingsStore settings,
                                   SessionRevocations revocations, StateWriter writer, Clock clock, PrintStream console) {
         byte[] hash = config.token().map(AdminAuth::hash).orElseGet(() -> storedOrGenerated(settings, console));
         settings.putIfAbsent(SESSION_SECRET_SETTING, Base64.getEncoder().encodeToString(randomBytes(32)));
@@ -111,7 +110,7 @@ public final class AdminAuth {
         return throttle;
     }
 
-    private static byte[] storedOrGenerated(MongoSettingsStore settings, PrintStream console) {
+    private static byte[] storedOrGenerated(SettingsStore settings, PrintStream console) {
         Optional<String> stored = settings.get(TOKEN_HASH_SETTING);
         if (stored.isEmpty()) {
             String token = "kra_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));

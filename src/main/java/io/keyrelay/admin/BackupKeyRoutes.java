@@ -1,6 +1,5 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.app.Services;
 import io.keyrelay.keys.BackupImport;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.BackupKeyAdministration;
@@ -20,10 +19,10 @@ final class BackupKeyRoutes {
     /** Re-evaluates the low-backup alert, so the UI's banner follows an operator's change without waiting for the timer. */
     private final Runnable recount;
 
-    BackupKeyRoutes(Services services) {
-        this.backups = new BackupKeyAdministration(services.keys(), services.backupKeys(), services.clock());
-        this.retention = services.config().pool().usedBackupRetention();
-        this.recount = services.operations()::checkBackupsSoon;
+    BackupKeyRoutes(AdminServices services) {
+        this.backups = new BackupKeyAdministration(services.keys(), services.backups(), services.clock());
+        this.retention = services.usedBackupRetention();
+        this.recount = services.recountBackups();
     }
 
     void register(RouteTable table) {

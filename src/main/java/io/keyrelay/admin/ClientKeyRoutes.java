@@ -3,7 +3,6 @@ package io.keyrelay.admin;
 import io.keyrelay.clients.ClientKey;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.clients.IssuedClientKey;
-import io.keyrelay.app.Services;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +15,7 @@ final class ClientKeyRoutes {
 
     private final ClientKeys clientKeys;
 
-    ClientKeyRoutes(Services services) {
+    ClientKeyRoutes(AdminServices services) {
         this.clientKeys = services.clientKeys();
     }
 

@@ -1,6 +1,5 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.app.Services;
 import io.keyrelay.keys.EventLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +14,7 @@ final class EventRoutes {
 
     private final EventLog events;
 
-    EventRoutes(Services services) {
+    EventRoutes(AdminServices services) {
         this.events = services.events();
     }
 

@@ -1,6 +1,5 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.app.Services;
 import io.keyrelay.keys.ApiKeyInventory;
 import io.keyrelay.keys.KeyConflictException;
 import io.keyrelay.keys.PoolKey;
@@ -22,9 +21,9 @@ final class KeyRoutes {
             .comparing(PoolKey::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(PoolKey::id);
 
-    private final Services services;
+    private final AdminServices services;
 
-    KeyRoutes(Services services) {
+    KeyRoutes(AdminServices services) {
         this.services = services;
     }
 
@@ -60,7 +59,7 @@ final class KeyRoutes {
         in.check();
         return () -> {
             if (services.keys().find(id).isEmpty()) {
-                ApiKeyInventory.load(services.keys(), services.backupKeys()).requireAbsent(apiKey);
+                ApiKeyInventory.load(services.keys(), services.backups()).requireAbsent(apiKey);
             }
             return Reply.created(view(services.administration().add(id, apiKey, enableFailover)));
         };

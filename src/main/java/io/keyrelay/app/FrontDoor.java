@@ -1,6 +1,5 @@
 package io.keyrelay.app;
 
-import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.proxy.ProxyHandler;
 import io.keyrelay.upstream.Dialect;
 import io.vertx.core.Handler;
@@ -22,8 +21,9 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         this.router = router;
     }
 
-    static FrontDoor create(Vertx vertx, Services services, BodyBudget bodyBudget) {
-        return new FrontDoor(new ProxyHandler(vertx, services, bodyBudget), Routes.build(vertx, services));
+    /** Call on the event loop it serves. */
+    static FrontDoor create(Vertx vertx, Services services) {
+        return new FrontDoor(new ProxyHandler(vertx, services.proxy()), Routes.build(vertx, services));
     }
 
     /** On the event loop, when the server has stopped. */

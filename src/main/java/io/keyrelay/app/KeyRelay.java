@@ -1,6 +1,8 @@
 package io.keyrelay.app;
 
 import io.keyrelay.admin.AdminAuth;
+import io.keyrelay.admin.AdminServices;
+import io.keyrelay.proxy.ProxyServices;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.BodyBudget;
@@ -68,13 +70,17 @@ public final class KeyRelay implements AutoCloseable {
         ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), clock);
         Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
         events.listen(operations::onKeyEvent);
-        Services services = new Services(config, clock, storage, pool, keys, backups, events, storage.settings(),
-                lifecycle, new KeyAdministration(pool, keys, events, clock, instance),
-                new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()),
-                keyUsage, clientKeys, writer, AdminAuth.start(config.admin(),
-                        new TrustedProxies(config.edge().trustedProxies()), storage.settings(),
-                        storage.sessionRevocations(), writer, clock, System.out),
-                operations);
+        KeyAdministration administration = new KeyAdministration(pool, keys, events, clock, instance);
+        AdminAuth adminAuth = AdminAuth.start(config.admin(), new TrustedProxies(config.edge().trustedProxies()),
+                storage.settings(), storage.sessionRevocations(), writer, clock, System.out);
+        ProxyServices proxy = new ProxyServices(config.upstream(), config.server().maxBodyBytes(),
+                new BodyBudget(config.edge().bodyBudgetBytes()), clock, pool, lifecycle,
+                new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()), keyUsage,
+                clientKeys, operations.proxyObserver());
+        AdminServices admin = new AdminServices(adminAuth, keys, backups, administration, keyUsage, clientKeys, events,
+                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson());
+        Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
+                clientKeys, writer, adminAuth, operations, proxy, admin);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
                 events, config.pool().eventRetention());
@@ -120,11 +126,10 @@ public final class KeyRelay implements AutoCloseable {
         Config config = services.config();
         Config.Server server = config.server();
         HttpServerOptions options = serverOptions(config);
-        BodyBudget bodyBudget = new BodyBudget(config.edge().bodyBudgetBytes());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(options, config.edge(), server.shutdownGrace(),
-                    (vx, ctx) -> FrontDoor.create(vx, services, bodyBudget));
+                    (vx, ctx) -> FrontDoor.create(vx, services));
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(server.eventLoops())));

@@ -22,7 +22,7 @@ final class Routes {
             router.route().handler(ctx -> checkHost(ctx, hosts));
         }
         OpsRoutes.mount(router, services.operations());
-        io.keyrelay.admin.AdminApi.mount(router, services);
+        io.keyrelay.admin.AdminApi.mount(router, services.admin());
         io.keyrelay.admin.ui.AdminUi.mount(router);
         return router;
     }

@@ -1,23 +1,26 @@
 package io.keyrelay.app;
 
 import io.keyrelay.admin.AdminAuth;
+import io.keyrelay.admin.AdminServices;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKeyStore;
 import io.keyrelay.keys.EventLog;
-import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.KeyAdministration;
 import io.keyrelay.keys.KeyLifecycle;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.SerialStateWriter;
-import io.keyrelay.keys.UsageLedger;
 import io.keyrelay.ops.Operations;
-import io.keyrelay.storage.MongoSettingsStore;
+import io.keyrelay.proxy.ProxyServices;
 import io.keyrelay.storage.MongoStorage;
 import java.time.Clock;
 
-/** The process-wide, thread-safe parts that HTTP handlers call. Built once by {@link KeyRelay}. */
+/**
+ * The parts of one running KeyRelay, as {@link KeyRelay} assembled them: what the proxy and the admin API get
+ * ({@link #proxy}, {@link #admin}), and what the process itself runs (storage, the state writer, operations), which
+ * tests reach through {@link KeyRelay#services()}. Only the app package sees it whole.
+ */
 public record Services(
         Config config,
         Clock clock,
@@ -26,13 +29,12 @@ public record Services(
         KeyStore keys,
         BackupKeyStore backupKeys,
         EventLog events,
-        MongoSettingsStore settings,
         KeyLifecycle lifecycle,
         KeyAdministration administration,
-        FailureClassifier classifier,
-        UsageLedger keyUsage,
         ClientKeys clientKeys,
         SerialStateWriter writer,
         AdminAuth adminAuth,
-        Operations operations) {
+        Operations operations,
+        ProxyServices proxy,
+        AdminServices admin) {
 }

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -36,6 +38,7 @@ public final class KeyPool {
     private final AtomicLong stamps = new AtomicLong();
     private final AtomicLong cursor = new AtomicLong();
     private volatile Selection selection = Selection.EMPTY;
+    private final AtomicReference<CompletableFuture<Void>> rotationEnd = new AtomicReference<>(new CompletableFuture<>());
 
     public KeyPool(Clock clock) {
         this.clock = clock;
@@ -102,6 +105,19 @@ public final class KeyPool {
         return entries.values().stream().anyMatch(Entry::rotating);
     }
 
+    /**
+     * Completes when the next rotation in flight here ends (its replacement selectable, or the failed key gone): a
+     * request that found no key while one was on its way waits for this. Take it before looking for a key, so that
+     * a rotation ending in between is not missed.
+     */
+    public CompletableFuture<Void> nextRotationEnd() {
+        return rotationEnd.get();
+    }
+
+    private void signalRotationEnded() {
+        rotationEnd.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
     /** Replaces {@code expected} with {@code next} if the key is still exactly {@code expected}. */
     public boolean replace(PoolKey expected, PoolKey next) {
         Entry current = entries.get(expected.id());
@@ -158,6 +174,7 @@ public final class KeyPool {
         entries.remove(failedId);
         tombstones.put(failedId, stamps.incrementAndGet());
         rebuild();
+        signalRotationEnded();
     }
 
     /** Takes the database's word for one key (ending any rotation here): as it is stored, or gone. */
@@ -168,6 +185,7 @@ public final class KeyPool {
         } else {
             remove(failedId);
         }
+        signalRotationEnded();
     }
 
     /** A stamp to pass to {@link #reload}: local changes after it win over the database's older view. */

@@ -38,11 +38,6 @@ public final class OpsRoutes {
         });
     }
 
-    /** Answers {@code GET /admin/alerts}; to be mounted behind the admin API's authentication. */
-    public static void alerts(RoutingContext ctx, Operations ops) {
-        ctx.json(ops.alerts().toJson());
-    }
-
     private static boolean presented(RoutingContext ctx, byte[] expected) {
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         return auth != null && MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8));

@@ -5,12 +5,12 @@ import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.UsageReader;
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
+import io.keyrelay.transport.Chunk;
+import io.keyrelay.transport.Deadlines;
+import io.keyrelay.transport.ResponseHead;
+import io.keyrelay.transport.UpstreamCall;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,7 +30,7 @@ final class AnswerRelay {
     private final ProxyContext ctx;
     private final HttpServerResponse resp;
     private final UpstreamCall call;
-    private final HttpResponse head;
+    private final ResponseHead head;
     private final PoolKey key;
     private final Dialect dialect;
     private final boolean streamAsked;
@@ -38,11 +38,12 @@ final class AnswerRelay {
     private final UsageReader usage;
     private final Consumer<Throwable> onStall;
     private Deadlines.Deadline idleTimer;
-    private boolean committed;
-    private boolean over;
-    private boolean counted;
+    private State state = State.BEFORE_FIRST_BYTE;
 
-    AnswerRelay(ProxyContext ctx, HttpServerResponse resp, UpstreamCall call, HttpResponse head, PoolKey key,
+    /** Where the answer stands: its head is committed to the client with its first byte. */
+    private enum State { BEFORE_FIRST_BYTE, RELAYING, OVER }
+
+    AnswerRelay(ProxyContext ctx, HttpServerResponse resp, UpstreamCall call, ResponseHead head, PoolKey key,
                 Dialect dialect, boolean streamAsked, String clientKeyId, Consumer<Throwable> onStall) {
         this.ctx = ctx;
         this.resp = resp;
@@ -58,8 +59,8 @@ final class AnswerRelay {
     }
 
     /** A piece of the answer; owned by the relay from here on. */
-    void content(ByteBuf content) {
-        if (over) {
+    void content(Chunk content) {
+        if (state == State.OVER) {
             content.release();
             return;
         }
@@ -73,13 +74,13 @@ final class AnswerRelay {
             content.release();
             throw e;
         }
-        resp.write(BufferInternal.buffer(content)).onComplete(written -> content.release());
+        resp.write(content.buffer()).onComplete(written -> content.release());
         if (resp.writeQueueFull()) {
             // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
             call.pause();
             stopIdleWatch();
             resp.drainHandler(v -> {
-                if (!over) {
+                if (state != State.OVER) {
                     startIdleWatch();
                     call.resume();
                 }
@@ -88,17 +89,17 @@ final class AnswerRelay {
     }
 
     /** The answer is complete, {@code last} (may be null) its final piece. */
-    void end(ByteBuf last) {
-        if (over) {
+    void end(Chunk last) {
+        if (state == State.OVER) {
             if (last != null) {
                 last.release();
             }
             return;
         }
-        over = true;
         stopIdleWatch();
         try {
             commitHead();
+            state = State.OVER;
             if (last != null) {
                 usage.feedLast(last);
             }
@@ -111,9 +112,9 @@ final class AnswerRelay {
         if (last == null) {
             resp.end();
         } else {
-            resp.end(BufferInternal.buffer(last)).onComplete(written -> last.release());
+            resp.end(last.buffer()).onComplete(written -> last.release());
         }
-        countUsageOnce();
+        countUsage();
     }
 
     /**
@@ -122,14 +123,15 @@ final class AnswerRelay {
      */
     boolean failed(Throwable cause) {
         stopIdleWatch();
-        if (over) {
+        State was = state;
+        state = State.OVER;
+        if (was == State.OVER) {
             return true;
         }
-        over = true;
-        if (!committed) {
-            return false;
+        if (was == State.BEFORE_FIRST_BYTE) {
+            return false; // nothing was relayed, so nothing is counted
         }
-        countUsageOnce();
+        countUsage();
         log.warn("key={} stream broke after the first byte: {}", key.id(), cause.toString());
         String type = resp.headers().get(HttpHeaders.CONTENT_TYPE);
         if (streamAsked || type != null && type.startsWith("text/event-stream")) {
@@ -143,39 +145,38 @@ final class AnswerRelay {
 
     /** The client left: what the upstream served (and billed) so far is still counted. */
     void clientGone() {
-        over = true;
         stopIdleWatch();
-        countUsageOnce();
+        if (state != State.OVER) {
+            state = State.OVER;
+            countUsage();
+        }
     }
 
     private void commitHead() {
-        if (committed) {
+        if (state != State.BEFORE_FIRST_BYTE) {
             return;
         }
-        committed = true;
-        resp.setStatusCode(head.status().code());
-        ForwardedHeaders.toClient(head.headers(), resp.headers());
+        state = State.RELAYING;
+        resp.setStatusCode(head.status());
+        ForwardedHeaders.toClient(head, resp.headers());
         if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             resp.setChunked(true);
         }
     }
 
-    private void countUsageOnce() {
-        if (counted) {
-            return;
-        }
-        counted = true;
+    /** Once, as the answer becomes over having relayed something (or with the client gone). */
+    private void countUsage() {
         long tokens = usage.finish().total();
         Instant now = ctx.now();
-        ctx.services.keyUsage().record(key.id(), tokens, now);
-        ctx.services.clientKeys().recordRequest(clientKeyId, now);
-        ctx.services.clientKeys().recordTokens(clientKeyId, tokens);
+        ctx.keyUsage.record(key.id(), tokens, now);
+        ctx.clientKeys.recordRequest(clientKeyId, now);
+        ctx.clientKeys.recordTokens(clientKeyId, tokens);
     }
 
     private void startIdleWatch() {
         idleTimer = ctx.deadlines.start(ctx.streamIdleTimeoutMs, () -> {
             idleTimer = null;
-            if (!over) {
+            if (state != State.OVER) {
                 log.warn("upstream stream idle for {} ms; closing it", ctx.streamIdleTimeoutMs);
                 call.abort();
                 onStall.accept(new TimeoutException("the upstream stream was idle for " + ctx.streamIdleTimeoutMs + " ms"));
@@ -190,8 +191,8 @@ final class AnswerRelay {
         }
     }
 
-    private static boolean isEventStream(HttpResponse head) {
-        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    private static boolean isEventStream(ResponseHead head) {
+        String type = head.header(HttpHeaders.CONTENT_TYPE);
         return type != null && type.startsWith("text/event-stream");
     }
 }

@@ -1,65 +1,73 @@
 package io.keyrelay.proxy;
 
-import io.keyrelay.app.Services;
+import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
+import io.keyrelay.keys.FailureClassifier;
+import io.keyrelay.keys.KeyLifecycle;
+import io.keyrelay.keys.KeyPool;
+import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.transport.Deadlines;
+import io.keyrelay.transport.TransportSettings;
+import io.keyrelay.transport.UpstreamTransport;
 import io.keyrelay.upstream.Endpoints;
 import io.keyrelay.upstream.UsageReader;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.netty.handler.ssl.SslContext;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
- * What every exchange on one event loop shares: that loop's upstream client, the endpoints, the timeouts, the usage
- * readers' scratch array.
+ * What every exchange on one event loop shares: the services, that loop's upstream transport and deadlines, the
+ * endpoints, the timeouts, the usage readers' scratch array.
  */
 final class ProxyContext {
     private static final long KEEP_ALIVE_MS = 60_000;
     private static final int MAX_IDLE_PER_HOST = 1_024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
-    final Vertx vertx;
-    final UpstreamClient upstream;
-    final Services services;
+    final Context loop;
+    final UpstreamTransport upstream;
+    final Deadlines deadlines;
     final Endpoints endpoints;
+    final KeyPool pool;
+    final KeyLifecycle lifecycle;
+    final FailureClassifier classifier;
+    final UsageLedger keyUsage;
+    final ClientKeys clientKeys;
     final ProxyObserver observer;
     final int maxAttempts;
     final long maxBodyBytes;
-    final long connectTimeoutMs;
     final long firstByteTimeoutMs;
     final long streamIdleTimeoutMs;
-    final Deadlines deadlines;
     final UsageReader.Scratch usageScratch = new UsageReader.Scratch();
+    private final Clock clock;
 
-    ProxyContext(Vertx vertx, Services services) {
-        this.vertx = vertx;
-        this.services = services;
-        Config.Upstream up = services.config().upstream();
+    /** Call on the event loop it serves. */
+    ProxyContext(Vertx vertx, ProxyServices services) {
+        Config.Upstream up = services.upstream();
+        this.loop = vertx.getOrCreateContext();
         this.endpoints = Endpoints.from(up);
-        this.observer = services.operations().proxyObserver();
+        this.pool = services.pool();
+        this.lifecycle = services.lifecycle();
+        this.classifier = services.classifier();
+        this.keyUsage = services.keyUsage();
+        this.clientKeys = services.clientKeys();
+        this.observer = services.observer();
+        this.clock = services.clock();
         this.maxAttempts = up.maxAttempts();
-        this.maxBodyBytes = services.config().server().maxBodyBytes();
-        this.connectTimeoutMs = up.connectTimeout().toMillis();
+        this.maxBodyBytes = services.maxBodyBytes();
         this.firstByteTimeoutMs = up.firstByteTimeout().toMillis();
         this.streamIdleTimeoutMs = up.streamIdleTimeout().toMillis();
-        this.deadlines = new Deadlines(vertx, Math.min(firstByteTimeoutMs, streamIdleTimeoutMs));
-        // one client per event loop, on that loop, so a stream's upstream and client connections share a thread
-        ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
-        VertxInternal internal = (VertxInternal) vertx;
-        boolean https = java.util.stream.Stream.of(up.primaryMessages(), up.primaryCompletions(), up.failoverMessages(),
+        this.deadlines = Deadlines.checkedEvery(vertx, Math.min(firstByteTimeoutMs, streamIdleTimeoutMs));
+        boolean https = Stream.of(up.primaryMessages(), up.primaryCompletions(), up.failoverMessages(),
                 up.failoverCompletions()).anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
-        SslContext tls = https ? UpstreamTls.context(up.caFile()) : null; // at start, not on a request
-        this.upstream = new UpstreamClient(context.nettyEventLoop(), internal.transport().channelFactory(false),
-                internal.nameResolver().nettyAddressResolverGroup(), tls, connectTimeoutMs, KEEP_ALIVE_MS,
-                MAX_IDLE_PER_HOST, MAX_HEADER_BYTES);
+        this.upstream = UpstreamTransport.onThisEventLoop(vertx, new TransportSettings(https, up.caFile(),
+                up.connectTimeout().toMillis(), KEEP_ALIVE_MS, MAX_IDLE_PER_HOST, MAX_HEADER_BYTES));
     }
 
-    /**
-     * The wall clock to the millisecond, as the request path needs it (usage timestamps, failover windows, waits): the
-     * system clock's {@code instant()} goes through a JNI call, its {@code millis()} is an intrinsic.
-     */
+    /** The wall clock to the millisecond, as the request path needs it (usage timestamps, failover windows, waits). */
     Instant now() {
-        return Instant.ofEpochMilli(services.clock().millis());
+        return Instant.ofEpochMilli(clock.millis());
     }
 }

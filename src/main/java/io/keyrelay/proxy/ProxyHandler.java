@@ -1,6 +1,5 @@
 package io.keyrelay.proxy;
 
-import io.keyrelay.app.Services;
 import io.keyrelay.clients.Authentication;
 import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.edge.EarlyAnswers;
@@ -23,9 +22,10 @@ public final class ProxyHandler {
     private final ProxyContext context;
     private final BodyBudget budget;
 
-    public ProxyHandler(Vertx vertx, Services services, BodyBudget budget) {
+    /** Call on the event loop it serves. */
+    public ProxyHandler(Vertx vertx, ProxyServices services) {
         this.context = new ProxyContext(vertx, services);
-        this.budget = budget;
+        this.budget = services.bodyBudget();
     }
 
     /** Closes this event loop's idle upstream connections; call on its event loop once the server has stopped. */
@@ -48,7 +48,7 @@ public final class ProxyHandler {
     public void handle(HttpServerRequest req, Dialect dialect) {
         // counted when it ends; replaced below by a handler that also gives the body back, and then by the exchange's
         req.response().endHandler(v -> context.observer.requestEnded(req, null, null));
-        Authentication auth = context.services.clientKeys().authenticate(presentedKey(req));
+        Authentication auth = context.clientKeys.authenticate(presentedKey(req));
         if (auth instanceof Authentication.Rejected r) {
             refuseBeforeBody(req, dialect, ErrorKind.AUTHENTICATION.status(), ErrorKind.AUTHENTICATION, r.message());
             return;

@@ -1,15 +1,22 @@
 package io.keyrelay.proxy;
 
+import io.keyrelay.keys.FailureClass;
+import io.keyrelay.keys.FailureDecision;
 import io.keyrelay.keys.PoolKey;
+import io.keyrelay.keys.RequestText;
+import io.keyrelay.upstream.UpstreamErrors;
 import io.keyrelay.upstream.RetryAfter;
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
+import io.keyrelay.transport.Chunk;
+import io.keyrelay.transport.Deadlines;
+import io.keyrelay.transport.ResponseHead;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A non-2xx answer of one attempt while its body arrives: up to 64 KiB of it is kept, for the classifier; an
@@ -17,14 +24,15 @@ import java.util.Optional;
  * is judged on what arrived, so the attempt can be retried rather than hang.
  */
 final class Refusal {
+    private static final Logger log = LoggerFactory.getLogger(Refusal.class);
     private static final int MAX_BODY = 64 * 1024;
 
     final PoolKey key;
-    private final HttpResponse head;
+    private final ResponseHead head;
     private final Buffer body = Buffer.buffer();
     private Deadlines.Deadline watch;
 
-    Refusal(PoolKey key, HttpResponse head, Deadlines deadlines, long idleTimeoutMs, Runnable onSilence) {
+    Refusal(PoolKey key, ResponseHead head, Deadlines deadlines, long idleTimeoutMs, Runnable onSilence) {
         this.key = key;
         this.head = head;
         this.watch = deadlines.start(idleTimeoutMs, () -> {
@@ -34,18 +42,18 @@ final class Refusal {
     }
 
     int status() {
-        return head.status().code();
+        return head.status();
     }
 
     /** A piece of the body, released here. */
-    void add(ByteBuf content) {
+    void add(Chunk content) {
         if (watch != null) {
             watch.restart();
         }
         int room = MAX_BODY - body.length();
         if (room > 0) {
-            byte[] bytes = new byte[Math.min(room, content.readableBytes())];
-            content.getBytes(content.readerIndex(), bytes);
+            byte[] bytes = new byte[Math.min(room, content.length())];
+            content.copyTo(0, bytes, 0, bytes.length);
             body.appendBytes(bytes);
         }
         content.release();
@@ -57,8 +65,21 @@ final class Refusal {
         return body.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * What the refusal means for its key, judged on as much of its body as arrived, and carried out on the key:
+     * classified with what the client sent (its words echoed back count for nothing), then decided and acted on
+     * by the key lifecycle.
+     */
+    FailureDecision judge(ProxyContext ctx, RequestText sent, boolean requestRotatedAlready) {
+        int status = status();
+        FailureClass failure = ctx.classifier.classify(status, UpstreamErrors.report(text()), sent);
+        FailureDecision decision = ctx.lifecycle.onAnswer(key, failure, status, retryAfter(ctx.now()), requestRotatedAlready);
+        log.info("key={} answered {} ({}): {}", key.id(), status, failure, decision.action());
+        return decision;
+    }
+
     Optional<Duration> retryAfter(Instant now) {
-        return RetryAfter.parse(head.headers().get(HttpHeaderNames.RETRY_AFTER), now);
+        return RetryAfter.parse(head.header(HttpHeaders.RETRY_AFTER), now);
     }
 
     void stopWatch() {

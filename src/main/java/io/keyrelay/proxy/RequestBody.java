@@ -1,6 +1,6 @@
 package io.keyrelay.proxy;
 
-import io.keyrelay.upstream.ByteView;
+import io.keyrelay.transport.ByteView;
 import io.vertx.core.buffer.Buffer;
 
 /**

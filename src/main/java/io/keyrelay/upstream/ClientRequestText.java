@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.keyrelay.keys.RequestText;
+import io.keyrelay.transport.ByteView;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,9 +1,10 @@
 package io.keyrelay.upstream;
 
+import io.keyrelay.transport.Destination;
 import java.net.URI;
 
 /** One upstream URL, parsed once. {@code failover} tells which log word it gets: primary or FAILOVER. */
-public record Endpoint(URI uri, String host, int port, boolean ssl, String path, boolean failover) {
+public record Endpoint(URI uri, String host, int port, boolean ssl, String path, boolean failover) implements Destination {
 
     public static Endpoint of(URI uri, boolean failover) {
         boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
@@ -15,7 +16,7 @@ public record Endpoint(URI uri, String host, int port, boolean ssl, String path,
         return new Endpoint(uri, uri.getHost(), port, ssl, path, failover);
     }
 
-    /** The Host header for this endpoint: host, and port when it is not the scheme's default. */
+    @Override
     public String authority() {
         String a = uri.getRawAuthority();
         int at = a.lastIndexOf('@');

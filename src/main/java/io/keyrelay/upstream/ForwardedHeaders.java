@@ -1,5 +1,7 @@
 package io.keyrelay.upstream;
 
+import io.keyrelay.transport.RequestHeaders;
+import io.keyrelay.transport.ResponseHead;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.util.List;
@@ -23,7 +25,7 @@ public final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    public static void toUpstream(MultiMap client, io.netty.handler.codec.http.HttpHeaders upstream, String apiKey) {
+    public static void toUpstream(MultiMap client, RequestHeaders upstream, String apiKey) {
         for (CharSequence name : FROM_CLIENT) {
             String v = client.get(name);
             if (v != null) {
@@ -37,12 +39,12 @@ public final class ForwardedHeaders {
         upstream.set(X_API_KEY, apiKey);
     }
 
-    public static void toClient(io.netty.handler.codec.http.HttpHeaders upstream, MultiMap client) {
-        String type = upstream.get(HttpHeaders.CONTENT_TYPE);
+    public static void toClient(ResponseHead upstream, MultiMap client) {
+        String type = upstream.header(HttpHeaders.CONTENT_TYPE);
         if (type != null) {
             client.set(HttpHeaders.CONTENT_TYPE, type);
         }
-        String length = upstream.get(HttpHeaders.CONTENT_LENGTH);
+        String length = upstream.header(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             client.set(HttpHeaders.CONTENT_LENGTH, length);
         }

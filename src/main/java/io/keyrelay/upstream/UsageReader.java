@@ -1,6 +1,7 @@
 package io.keyrelay.upstream;
 
-import io.netty.buffer.ByteBuf;
+import io.keyrelay.transport.ByteView;
+import io.keyrelay.transport.Chunk;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
@@ -58,10 +59,11 @@ public final class UsageReader {
      * that goes on in the next chunk is kept apart); of a JSON answer only the bytes the tail keeps are copied,
      * straight from the buffer.
      */
-    public void feed(ByteBuf chunk) {
-        int length = chunk.readableBytes();
-        if (chunk.hasArray()) {
-            feed(chunk.array(), chunk.arrayOffset() + chunk.readerIndex(), length);
+    public void feed(Chunk chunk) {
+        int length = chunk.length();
+        ByteView onHeap = chunk.arrayView();
+        if (onHeap != null) {
+            feed(onHeap.array(), onHeap.offset(), length);
             return;
         }
         if (!streaming) {
@@ -69,7 +71,7 @@ public final class UsageReader {
             return;
         }
         byte[] bytes = scratch.ofAtLeast(length);
-        chunk.getBytes(chunk.readerIndex(), bytes, 0, length);
+        chunk.copyTo(0, bytes, 0, length);
         feed(bytes, 0, length);
     }
 
@@ -77,15 +79,15 @@ public final class UsageReader {
      * The answer's final piece; only {@link #finish()} may follow. A JSON answer that came whole in this piece (the
      * usual case) has its usage read here, from the scratch array, instead of being kept as a tail of its own.
      */
-    public void feedLast(ByteBuf chunk) {
+    public void feedLast(Chunk chunk) {
         if (streaming || tail != null) {
             feed(chunk);
             return;
         }
-        int length = chunk.readableBytes();
+        int length = chunk.length();
         int kept = Math.min(length, TAIL);
         byte[] bytes = scratch.ofAtLeast(kept);
-        chunk.getBytes(chunk.readerIndex() + length - kept, bytes, 0, kept);
+        chunk.copyTo(length - kept, bytes, 0, kept);
         readUsageBefore(bytes, kept);
     }
 
@@ -188,9 +190,9 @@ public final class UsageReader {
         tailLength += kept;
     }
 
-    private void keepTail(ByteBuf chunk, int length) {
+    private void keepTail(Chunk chunk, int length) {
         int kept = makeRoomInTail(length);
-        chunk.getBytes(chunk.readerIndex() + length - kept, tail, tailLength, kept);
+        chunk.copyTo(length - kept, tail, tailLength, kept);
         tailLength += kept;
     }
 

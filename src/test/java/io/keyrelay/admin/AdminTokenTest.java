@@ -49,7 +49,7 @@ class AdminTokenTest {
         try (AdminServer first = server[0]) {
             first.secrets.add(token);
             assertEquals(200, new AdminClient(first, token).get("/admin/ohmygpt/keys").status());
-            var settings = first.relay.services().settings();
+            var settings = first.relay.services().storage().settings();
             String expectedHash = "sha256:" + HexFormat.of().formatHex(AdminAuth.hash(token));
             assertEquals(expectedHash, settings.get(AdminAuth.TOKEN_HASH_SETTING).orElseThrow());
             assertFalse(settings.get(AdminAuth.SESSION_SECRET_SETTING).orElseThrow().contains(token));

@@ -39,7 +39,7 @@ class OpenApiTest {
     /** The admin routes a router gets from {@link AdminApi#mount}, as Vert.x holds them. */
     static List<RouteTable.Endpoint> mountedEndpoints(AdminServer server) {
         Router router = Router.router(server.relay.vertx());
-        AdminApi.mount(router, server.relay.services());
+        AdminApi.mount(router, server.relay.services().admin());
         return router.getRoutes().stream()
                 .filter(r -> r.getPath() != null && r.getPath().startsWith("/admin") && r.methods() != null && !r.methods().isEmpty())
                 .flatMap(r -> r.methods().stream().map(m -> new RouteTable.Endpoint(m, r.getPath(), Pattern.compile(""))))

@@ -1,5 +1,7 @@
 package io.keyrelay.upstream;
 
+import io.keyrelay.transport.TestChunks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.buffer.Buffer;
@@ -61,9 +63,9 @@ class UsageReaderTest {
                 chunk.writeBytes(new byte[] {'p', 'a', 'd'}).readerIndex(3); // a view that does not start at 0
                 chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
                 if (at + size >= bytes.length) {
-                    reader.feedLast(chunk); // the final piece, as the relay gives it
+                    reader.feedLast(TestChunks.of(chunk)); // the final piece, as the relay gives it
                 } else {
-                    reader.feed(chunk);
+                    reader.feed(TestChunks.of(chunk));
                 }
                 chunk.release();
             }
@@ -101,7 +103,7 @@ class UsageReaderTest {
         }
         io.netty.buffer.ByteBuf chunk = io.netty.buffer.Unpooled.directBuffer(size);
         chunk.writeBytes(bytes, at, Math.min(size, bytes.length - at));
-        reader.feed(chunk);
+        reader.feed(TestChunks.of(chunk));
         chunk.release();
     }
 
@@ -116,14 +118,14 @@ class UsageReaderTest {
             UsageReader reader = new UsageReader(false, scratch);
             io.netty.buffer.ByteBuf whole = io.netty.buffer.Unpooled.directBuffer();
             whole.writeBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            reader.feedLast(whole);
+            reader.feedLast(TestChunks.of(whole));
             whole.release();
             // usage beyond the last 16 KiB of a long answer is not read, as before
             Usage expected = body.length() > 16 * 1024 && body.startsWith("{\"usage\"") ? Usage.NONE : new Usage(3, 4, 0, 0);
             assertEquals(expected, reader.finish(), body.substring(0, 20));
         }
         UsageReader heap = new UsageReader(false, scratch);
-        heap.feedLast(io.netty.buffer.Unpooled.wrappedBuffer("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}".getBytes()));
+        heap.feedLast(TestChunks.of(io.netty.buffer.Unpooled.wrappedBuffer("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}".getBytes())));
         assertEquals(new Usage(5, 6, 0, 0), heap.finish());
     }
 

@@ -1,4 +1,4 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -122,7 +122,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                 return; // 100 Continue and the like: the real head follows
             }
             head = response;
-            c.listener.onResponse(c, response);
+            c.listener.onHead(c, new ResponseHead(response));
             if (call != c) {
                 ReferenceCountUtil.release(msg); // aborted by the listener
                 return;
@@ -137,7 +137,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             if (msg instanceof LastHttpContent) {
                 complete(c, bytes);
             } else if (bytes != null) {
-                c.listener.onContent(c, bytes); // the listener owns the bytes now
+                c.listener.onChunk(c, new Chunk(bytes)); // the listener owns the bytes now
             }
         }
     }
@@ -153,7 +153,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         } else {
             channel.close();
         }
-        c.listener.onEnd(c, last);
+        c.listener.onEnd(c, last == null ? null : new Chunk(last));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
 import static io.keyrelay.support.Eventually.waitUntil;
 import static io.keyrelay.support.ScriptedHttpServer.Action.ANSWER;
@@ -17,7 +17,6 @@ import io.keyrelay.upstream.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
@@ -208,18 +207,18 @@ class UpstreamClientTest {
             private final StringBuilder text = new StringBuilder();
 
             @Override
-            public void onResponse(UpstreamCall call, HttpResponse head) {
-                status = head.status().code();
+            public void onHead(UpstreamCall call, ResponseHead head) {
+                status = head.status();
             }
 
             @Override
-            public void onContent(UpstreamCall call, ByteBuf content) {
+            public void onChunk(UpstreamCall call, Chunk content) {
                 text.append(content.toString(StandardCharsets.UTF_8));
                 content.release();
             }
 
             @Override
-            public void onEnd(UpstreamCall call, ByteBuf last) {
+            public void onEnd(UpstreamCall call, Chunk last) {
                 if (last != null) {
                     text.append(last.toString(StandardCharsets.UTF_8));
                     last.release();

@@ -1,22 +1,36 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * The timeouts of the exchanges on one event loop (first byte, stream idle), checked by one periodic timer instead
- * of a timer per request: setting and cancelling timers was a visible share of a small request's cost. A deadline
- * fires at most one tick late; the tick is a quarter of the shortest timeout, between 10 ms and 1 s. Used only on
- * its event loop. The active deadlines form a linked list through themselves, so starting and cancelling one
- * allocates nothing beyond it and hashes nothing.
+ * The timeouts of the calls on one event loop (first byte, stream idle), all checked by one periodic tick rather than
+ * a timer each: a deadline fires at most one tick late; the tick is a quarter of the shortest timeout, between
+ * 10 ms and 1 s. Time comes from the injected ticker (nanoseconds). Used only on its event loop. The active
+ * deadlines form a linked list through themselves, so starting and cancelling one allocates nothing beyond it.
  */
-final class Deadlines {
+public final class Deadlines {
+    private final LongSupplier ticker;
     private Deadline first;
     private Deadline last;
 
+    /** Deadlines timed by {@code ticker}, checked when {@link #check()} is called. */
+    public Deadlines(LongSupplier ticker) {
+        this.ticker = ticker;
+    }
+
+    /** Deadlines on the system clock, checked by a periodic timer of the calling event loop. */
+    public static Deadlines checkedEvery(Vertx vertx, long shortestTimeoutMs) {
+        Deadlines deadlines = new Deadlines(System::nanoTime);
+        long tick = Math.max(10, Math.min(1_000, shortestTimeoutMs / 4));
+        vertx.setPeriodic(tick, id -> deadlines.check());
+        return deadlines;
+    }
+
     /** One timeout: {@code onExpiry} runs on the event loop once it passes, unless cancelled first. */
-    final class Deadline {
+    public final class Deadline {
         private final long durationNanos;
         private final Runnable onExpiry;
         private long dueNanos;
@@ -32,22 +46,18 @@ final class Deadlines {
         }
 
         /** Starts the duration again from now (the stream showed activity). */
-        void restart() {
-            dueNanos = System.nanoTime() + durationNanos;
+        public void restart() {
+            dueNanos = ticker.getAsLong() + durationNanos;
         }
 
-        void cancel() {
+        public void cancel() {
             cancelled = true;
             unlink(this);
         }
     }
 
-    Deadlines(Vertx vertx, long shortestTimeoutMs) {
-        long tick = Math.max(10, Math.min(1_000, shortestTimeoutMs / 4));
-        vertx.setPeriodic(tick, id -> check());
-    }
-
-    Deadline start(long durationMs, Runnable onExpiry) {
+    /** Starts a deadline {@code durationMs} from now. */
+    public Deadline start(long durationMs, Runnable onExpiry) {
         Deadline d = new Deadline(durationMs, onExpiry);
         d.previous = last;
         if (last == null) {
@@ -61,7 +71,7 @@ final class Deadlines {
     }
 
     /** How many deadlines are running. */
-    int active() {
+    public int active() {
         int n = 0;
         for (Deadline d = first; d != null; d = d.next) {
             n++;
@@ -88,11 +98,12 @@ final class Deadlines {
         d.next = null;
     }
 
-    private void check() {
+    /** Runs the expiry of every deadline that has passed. */
+    public void check() {
         if (first == null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         List<Deadline> expired = null;
         for (Deadline d = first; d != null; ) {
             Deadline following = d.next;

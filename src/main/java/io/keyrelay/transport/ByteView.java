@@ -1,4 +1,4 @@
-package io.keyrelay.upstream;
+package io.keyrelay.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +14,7 @@ public record ByteView(byte[] array, int offset, int length) {
         return of(((BufferInternal) buffer).getByteBuf());
     }
 
-    public static ByteView of(ByteBuf buf) {
+    static ByteView of(ByteBuf buf) {
         if (buf.hasArray()) {
             return new ByteView(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }

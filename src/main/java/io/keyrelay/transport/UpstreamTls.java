@@ -1,4 +1,4 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
 import io.keyrelay.config.ConfigException;
 import io.netty.handler.ssl.SslContext;

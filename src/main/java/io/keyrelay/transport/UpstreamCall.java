@@ -1,6 +1,5 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
-import io.keyrelay.upstream.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -9,11 +8,11 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * One request to the upstream and its response, made by {@link UpstreamClient} on one event loop. The caller can
- * stop reading the body for a while ({@link #pause()}) and give up on the call ({@link #abort()}), which closes its
- * connection: over HTTP/1.1 that is the only way to tell the upstream to stop.
+ * One request to the upstream and its response, made on one event loop. The caller can stop reading the body for a
+ * while ({@link #pause()}) and give up on the call ({@link #abort()}), which closes its connection: over HTTP/1.1
+ * that is the only way to tell the upstream to stop.
  */
-final class UpstreamCall {
+public final class UpstreamCall {
     /** A body up to this size goes out in the same buffer as the head (one copy, one send); a larger one follows it. */
     static final int INLINE_BODY_BYTES = 16 * 1024;
     private static final byte[] POST = {'P', 'O', 'S', 'T', ' '};
@@ -21,7 +20,7 @@ final class UpstreamCall {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = {':', ' '};
 
-    final Endpoint endpoint;
+    private final Destination destination;
     final UpstreamListener listener;
     private final HttpHeaders headers;
     private final ByteBuf body;
@@ -30,22 +29,26 @@ final class UpstreamCall {
     private boolean paused;
     private boolean retriedOnFreshConnection;
 
-    UpstreamCall(Endpoint endpoint, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
-        this.endpoint = endpoint;
+    UpstreamCall(Destination destination, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
+        this.destination = destination;
         this.headers = headers;
         this.body = body;
         this.listener = listener;
     }
 
+    public Destination destination() {
+        return destination;
+    }
+
     /** Stops reading the response body until {@link #resume()}; the upstream is held back by TCP. */
-    void pause() {
+    public void pause() {
         paused = true;
         if (connection != null) {
             connection.readBody(false);
         }
     }
 
-    void resume() {
+    public void resume() {
         paused = false;
         if (connection != null) {
             connection.readBody(true);
@@ -53,7 +56,7 @@ final class UpstreamCall {
     }
 
     /** Gives up on the call: its connection is closed and the listener hears nothing more. */
-    void abort() {
+    public void abort() {
         if (done) {
             return;
         }
@@ -77,7 +80,7 @@ final class UpstreamCall {
         boolean inline = bodyBytes <= INLINE_BODY_BYTES;
         ByteBuf head = channel.alloc().directBuffer(headSizeEstimate() + (inline ? bodyBytes : 0));
         head.writeBytes(POST);
-        ByteBufUtil.writeAscii(head, endpoint.path());
+        ByteBufUtil.writeAscii(head, destination.path());
         head.writeBytes(HTTP_1_1);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
@@ -97,7 +100,7 @@ final class UpstreamCall {
     }
 
     private int headSizeEstimate() {
-        int n = POST.length + endpoint.path().length() + HTTP_1_1.length + CRLF.length;
+        int n = POST.length + destination.path().length() + HTTP_1_1.length + CRLF.length;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             n += h.getKey().length() + h.getValue().length() + 4;

@@ -1,6 +1,5 @@
-package io.keyrelay.proxy;
+package io.keyrelay.transport;
 
-import io.keyrelay.upstream.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -34,7 +33,7 @@ import javax.net.ssl.SSLParameters;
 /**
  * The proxy's HTTP/1.1 client for one event loop, written against Netty directly: a request goes out on an idle
  * keep-alive connection to its host when there is one (most recently used first) and on a new connection
- * otherwise; the answer's bytes reach the {@link UpstreamListener} as Netty read them, and go back to the pool once
+ * otherwise; the answer's bytes reach the {@link UpstreamListener} as Netty read them (not copied), and go back to the pool once
  * the answer has ended. Everything runs on the event loop that serves the client, so nothing is locked, leased or
  * handed between threads. Idle connections are closed after the keep-alive time, and beyond {@code maxIdlePerHost}.
  * HTTPS verifies the upstream's certificate and host name; names are resolved without blocking.
@@ -42,7 +41,7 @@ import javax.net.ssl.SSLParameters;
 final class UpstreamClient {
     /** Where connections go: one pool per host, port and scheme. */
     record Route(String host, int port, boolean ssl) {
-        static Route of(Endpoint e) {
+        static Route of(Destination e) {
             return new Route(e.host(), e.port(), e.ssl());
         }
     }
@@ -54,7 +53,7 @@ final class UpstreamClient {
     private final long keepAliveNanos;
     private final int maxIdlePerHost;
     private final int maxHeaderBytes;
-    private final Map<Endpoint, ArrayDeque<UpstreamConnection>> byEndpoint = new IdentityHashMap<>();
+    private final Map<Destination, ArrayDeque<UpstreamConnection>> byDestination = new IdentityHashMap<>();
     private final Map<Route, ArrayDeque<UpstreamConnection>> byRoute = new HashMap<>();
     private final ScheduledFuture<?> sweeper;
 
@@ -77,9 +76,9 @@ final class UpstreamClient {
 
     /**
      * Sends {@code body} (not released: each attempt sends its own view of it) with {@code headers}, to which
-     * Host and Content-Length are added, to the endpoint. Call on this client's event loop; the listener hears back on it.
+     * Host and Content-Length are added, to the destination. Call on this client's event loop; the listener hears back on it.
      */
-    UpstreamCall send(Endpoint endpoint, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
+    UpstreamCall send(Destination endpoint, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
         headers.set(HttpHeaderNames.HOST, endpoint.authority());
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         UpstreamCall call = new UpstreamCall(endpoint, headers, body, listener);
@@ -116,7 +115,7 @@ final class UpstreamClient {
     // ---- used by UpstreamConnection ----
 
     void connectAndSend(UpstreamCall call) {
-        Endpoint endpoint = call.endpoint;
+        Destination endpoint = call.destination();
         UpstreamConnection connection = new UpstreamConnection(this, Route.of(endpoint));
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<>() {
             @Override
@@ -170,11 +169,11 @@ final class UpstreamClient {
 
     // ---- internals ----
 
-    private ArrayDeque<UpstreamConnection> pool(Endpoint endpoint) {
-        ArrayDeque<UpstreamConnection> q = byEndpoint.get(endpoint);
+    private ArrayDeque<UpstreamConnection> pool(Destination endpoint) {
+        ArrayDeque<UpstreamConnection> q = byDestination.get(endpoint);
         if (q == null) {
             q = byRoute.computeIfAbsent(Route.of(endpoint), r -> new ArrayDeque<>());
-            byEndpoint.put(endpoint, q);
+            byDestination.put(endpoint, q);
         }
         return q;
     }
@@ -207,7 +206,7 @@ final class UpstreamClient {
         }
     }
 
-    private SslHandler tlsHandler(Channel ch, Endpoint endpoint) {
+    private SslHandler tlsHandler(Channel ch, Destination endpoint) {
         SslHandler handler = tls.newHandler(ch.alloc(), endpoint.host(), endpoint.port());
         SSLEngine engine = handler.engine();
         SSLParameters params = engine.getSSLParameters();

@@ -1,0 +1,31 @@
+package io.keyrelay.admin;
+
+import io.keyrelay.clients.ClientKeys;
+import io.keyrelay.keys.BackupKeyStore;
+import io.keyrelay.keys.EventLog;
+import io.keyrelay.keys.KeyAdministration;
+import io.keyrelay.keys.KeyStore;
+import io.keyrelay.keys.UsageLedger;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * What the admin API needs from the rest of KeyRelay, all thread-safe.
+ *
+ * @param auth                who may call
+ * @param keys                the pool keys as stored
+ * @param backups             the backup pool as stored
+ * @param administration      operator changes to pool keys (stored, and applied to this instance's pool at once)
+ * @param keyUsage            usage counted here and not yet written, added to what the database says
+ * @param clientKeys          the keys KeyRelay issues to its clients
+ * @param events              the key state changes
+ * @param usedBackupRetention how long a used backup key is kept (its {@code deletesAt})
+ * @param recountBackups      re-evaluates the low-backup alert after an operator's change
+ * @param alerts              the current alert state, as {@code GET /admin/alerts} answers it
+ */
+public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups, KeyAdministration administration,
+                            UsageLedger keyUsage, ClientKeys clientKeys, EventLog events, Clock clock,
+                            Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts) {
+}

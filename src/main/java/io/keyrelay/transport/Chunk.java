@@ -1,0 +1,45 @@
+package io.keyrelay.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+/**
+ * A piece of an upstream answer as the connection read it, not copied. Whoever receives one owns it and must
+ * {@link #release()} it once, when it is no longer needed (after it was written to the client, say).
+ */
+public final class Chunk {
+    private final ByteBuf bytes;
+
+    Chunk(ByteBuf bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The bytes as a Vert.x buffer (no copy), to write to a response; valid until {@link #release()}. */
+    public Buffer buffer() {
+        return BufferInternal.buffer(bytes);
+    }
+
+    /** The bytes in place when they are on the heap (no copy), or null when they are not. */
+    public ByteView arrayView() {
+        return bytes.hasArray() ? ByteView.of(bytes) : null;
+    }
+
+    public int length() {
+        return bytes.readableBytes();
+    }
+
+    /** Copies {@code length} bytes from {@code index} (0 = the chunk's first byte) into {@code dst}. */
+    public void copyTo(int index, byte[] dst, int dstIndex, int length) {
+        bytes.getBytes(bytes.readerIndex() + index, dst, dstIndex, length);
+    }
+
+    /** The bytes as text. */
+    public String toString(java.nio.charset.Charset charset) {
+        return bytes.toString(charset);
+    }
+
+    public void release() {
+        bytes.release();
+    }
+}
