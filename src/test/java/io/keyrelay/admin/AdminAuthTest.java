@@ -8,26 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Admin auth: bearer token, the UI's session cookie and its cross-site rule. */
+@ExtendWith(AdminServerExtension.class)
 class AdminAuthTest {
     @TempDir
-    static Path dataDir;
-    static AdminServer server;
-
-    @BeforeAll
-    static void start() {
-        server = AdminServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    static Path dataDir; // for servers of a test's own
+    static AdminServer server; // started by AdminServerExtension
 
     /** Signs in and returns the Cookie header value to send. */
     static String signIn(AdminServer server, String token) {

@@ -7,34 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keyrelay.keys.PoolKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Seed 11 and 20: the backup-key routes over real HTTP, each test on an empty backup pool. */
+@ExtendWith(AdminServerExtension.class)
 class BackupKeyRoutesTest {
-    @TempDir
-    Path dataDir;
-    AdminServer server;
+    AdminServer server; // a new one for each test, started by AdminServerExtension
     AdminClient admin;
 
     @BeforeEach
     void start() {
-        server = AdminServer.start(dataDir);
         admin = server.admin();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private JsonObject create(String id, Boolean enableFailover) {

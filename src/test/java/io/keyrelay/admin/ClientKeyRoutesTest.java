@@ -7,30 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyrelay.clients.Authentication;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The client-key routes: the full key once at creation, masked afterwards; enable, disable, limit, delete. */
+@ExtendWith(AdminServerExtension.class)
 class ClientKeyRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminServer server;
+    static AdminServer server; // started by AdminServerExtension
     static AdminClient admin;
 
     @BeforeAll
     static void start() {
-        server = AdminServer.start(dataDir);
         admin = server.admin();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** Creates a key and registers its secret, so no later answer may show it. */
     private JsonObject create(JsonObject body) {

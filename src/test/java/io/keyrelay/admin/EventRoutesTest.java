@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.keyrelay.keys.KeyEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The event log: newest first, paged, filtered by key. */
+@ExtendWith(AdminServerExtension.class)
 class EventRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminServer server;
+    static AdminServer server; // started by AdminServerExtension
     static AdminClient admin;
 
     @BeforeAll
     static void start() {
-        server = AdminServer.start(dataDir);
         admin = server.admin();
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         var events = server.relay.services().events();
@@ -32,10 +28,6 @@ class EventRoutesTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static List<String> details(JsonArray events) {
         return events.stream().map(e -> ((JsonObject) e).getString("detail")).toList();

@@ -11,28 +11,22 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 20: the pool-key routes over real HTTP. */
+@ExtendWith(AdminServerExtension.class)
 class KeyRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminServer server;
+    static AdminServer server; // started by AdminServerExtension
     static AdminClient admin;
 
     @BeforeAll
     static void start() {
-        server = AdminServer.start(dataDir);
         admin = server.admin();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private JsonObject create(String id, Boolean enableFailover) {
         JsonObject body = new JsonObject().put("id", id).put("apiKey", server.newApiKey(id));
@@ -163,7 +157,7 @@ class KeyRoutesTest {
     }
 
     @Test
-    void statsCountStatusesAvailabilityAndFailoverEnabledKeys() {
+    void statsCountStatusesAvailabilityAndFailoverEnabledKeys(@TempDir Path dataDir) {
         // a server of its own, so other tests' keys do not change the counts
         try (AdminServer own = AdminServer.start(dataDir.resolve("stats"))) {
             AdminClient client = own.admin();

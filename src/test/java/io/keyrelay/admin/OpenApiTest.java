@@ -6,35 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Keeps /admin/openapi.json true: its routes are the router's admin routes, and its shapes are the answers'. */
+@ExtendWith(AdminServerExtension.class)
 class OpenApiTest {
-    @TempDir
-    static Path dataDir;
-    static AdminServer server;
+    static AdminServer server; // started by AdminServerExtension
     static JsonObject doc;
 
     @BeforeAll
     static void start() {
-        server = AdminServer.start(dataDir);
         AdminClient.Response r = server.admin().get("/admin/openapi.json");
         assertEquals(200, r.status());
         doc = r.json();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** The admin routes a router gets from {@link AdminApi#mount}, as Vert.x holds them. */
     static List<RouteTable.Endpoint> mountedEndpoints(AdminServer server) {

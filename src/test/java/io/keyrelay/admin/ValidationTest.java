@@ -5,32 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every kind of bad input gets a clear 4xx, and nothing is created by it. */
+@ExtendWith(AdminServerExtension.class)
 class ValidationTest {
     private static final String KEYS = "/admin/ohmygpt/keys";
 
-    @TempDir
-    static Path dataDir;
-    static AdminServer server;
+    static AdminServer server; // started by AdminServerExtension
     static AdminClient admin;
 
     @BeforeAll
     static void start() {
-        server = AdminServer.start(dataDir);
         admin = server.admin();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private AdminClient.Response createKey(JsonObject body) {
         return admin.post(KEYS, body);
