@@ -18,9 +18,9 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * The benchmark run: starts the fast fake upstream, KeyRelay (seeded embedded database), nginx (when installed) and
- * the floors (BENCH_FLOORS=1), pins them to cores, warms them up, measures each scenario against every target in
- * rounds, and prints one table. Driven by {@code bench/run.sh};
+ * The benchmark run: starts the fast fake upstream, KeyRelay (seeded embedded database; a second one from
+ * BENCH_AB_JAR when set), nginx (when installed) and the floors (BENCH_FLOORS=1), pins them to cores, warms them up,
+ * measures each scenario against every target in rounds, and prints one table. Driven by {@code bench/run.sh};
  * settings come from {@code BENCH_*} environment variables (see {@link Settings} and docs/performance.md). Every wait
  * and every load run is bounded in time.
  */
@@ -47,7 +47,11 @@ public final class Bench {
     private Bench(Path root) throws IOException {
         settings = new Settings(root);
         processes = new Processes(settings);
-        relays = List.of(KeyRelayUnderTest.primary(settings));
+        List<KeyRelayUnderTest> all = new ArrayList<>(List.of(KeyRelayUnderTest.primary(settings)));
+        if (settings.abJar != null) {
+            all.add(KeyRelayUnderTest.ab(settings));
+        }
+        relays = List.copyOf(all);
         targets = new Targets(settings, processes, relays);
         wrk = new Wrk(settings);
         loadClient = new LoadClientRunner(settings);

@@ -3,17 +3,20 @@ package io.keyrelay.bench;
 import java.nio.file.Path;
 
 /**
- * One KeyRelay under test: {@code keyrelay} from BENCH_JAR, with its port, its seeded data directory and its client
- * key.
+ * One KeyRelay under test: {@code keyrelay} from BENCH_JAR, and with BENCH_AB_JAR set {@code keyrelay-b} from that
+ * jar, each with its own port, its own seeded data directory and its own client key; both with the same JVM flags
+ * and pinning, warmed up and settled alike.
  */
 final class KeyRelayUnderTest {
     /** The target's name in the table, and its process's name (and log file). */
     final String target;
-    /** How log lines name it. */
+    /** How log lines name it: "KeyRelay" for the one under test, the target's name for the other. */
     final String label;
     final Path jar;
     final int port;
     final Path dataDir;
+    /** Added to the names of the files of its own soak ("" for keyrelay). */
+    final String suffix;
     /** The client key Seed wrote, once seeded. */
     String clientKey;
     /** Its process, once started. */
@@ -21,17 +24,23 @@ final class KeyRelayUnderTest {
     /** How its settling went, for the report's header. */
     String settled = "";
 
-    private KeyRelayUnderTest(String target, String label, Path jar, int port, Path dataDir) {
+    private KeyRelayUnderTest(String target, String label, Path jar, int port, Path dataDir, String suffix) {
         this.target = target;
         this.label = label;
         this.jar = jar;
         this.port = port;
         this.dataDir = dataDir;
+        this.suffix = suffix;
     }
 
     /** {@code keyrelay} from BENCH_JAR. */
     static KeyRelayUnderTest primary(Settings s) {
-        return new KeyRelayUnderTest("keyrelay", "KeyRelay", s.jar, s.relayPort, s.runDir.resolve("data"));
+        return new KeyRelayUnderTest("keyrelay", "KeyRelay", s.jar, s.relayPort, s.runDir.resolve("data"), "");
+    }
+
+    /** {@code keyrelay-b} from BENCH_AB_JAR. */
+    static KeyRelayUnderTest ab(Settings s) {
+        return new KeyRelayUnderTest("keyrelay-b", "keyrelay-b", s.abJar, s.relayBPort, s.runDir.resolve("data-b"), "-b");
     }
 
     String auth() {

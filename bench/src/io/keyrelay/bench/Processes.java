@@ -53,7 +53,7 @@ final class Processes {
     /** Seeds a fresh database for a KeyRelay (see {@link Seed}) and starts the KeyRelay on it, on the proxies' CPU. */
     void startRelay(KeyRelayUnderTest relay) throws Exception {
         Path data = relay.dataDir;
-        Proc seed = start("seed", settings.loadCpus, List.of(Commands.java(), "-cp", settings.classPath(),
+        Proc seed = start("seed" + relay.suffix, settings.loadCpus, List.of(Commands.java(), "-cp", settings.classPath(),
                 "io.keyrelay.bench.Seed", data.toString()), Map.of());
         if (!seed.process.waitFor(120, TimeUnit.SECONDS) || seed.process.exitValue() != 0) {
             throw new IllegalStateException("seeding failed; see " + seed.log);
@@ -82,7 +82,7 @@ final class Processes {
         }
         cmd.addAll(List.of("-jar", relay.jar.toString()));
         String opts = settings.relayJavaOpts.isBlank() ? "(none)" : settings.relayJavaOpts;
-        Bench.log(relay.label + " JVM options: " + opts);
+        Bench.log(relay.label + " JVM options: " + opts + (relay.suffix.isEmpty() ? "" : "; jar " + relay.jar));
         relay.proc = start(relay.target, settings.proxyCpus, cmd, env);
         awaitPort(relay.port, relay.proc, 60);
         proxies.put(relay.target, relay.proc);

@@ -51,6 +51,11 @@ final class Report {
         sb.append("- KeyRelay: ").append(s.jar).append(", ").append(s.proxyCpuCount())
                 .append(" event loop(s), JVM options `").append(s.relayJavaOpts.isBlank() ? "(none)" : s.relayJavaOpts)
                 .append("`, ").append(javaVersion()).append('\n');
+        if (s.abJar != null) {
+            sb.append("- keyrelay-b (BENCH_AB_JAR): ").append(s.abJar).append(", measured right after KeyRelay in ")
+                    .append("every round, with the same event loops, JVM options, pinning, seeding, warm-up and ")
+                    .append("settling\n");
+        }
         if (processes.nginx() != null) {
             sb.append("- nginx: ").append(Commands.run(List.of(Commands.which("nginx"), "-v"), 10).trim()).append(", ")
                     .append(s.proxyCpuCount()).append(" worker(s), proxy_buffering off, upstream keepalive, access log ")

@@ -17,6 +17,8 @@ final class Settings {
     final Path runDir;
     /** The KeyRelay jar under test (BENCH_JAR); the bench tools run on it too. */
     final Path jar;
+    /** BENCH_AB_JAR: a second KeyRelay jar, measured as {@code keyrelay-b} in the same rounds; null when unset. */
+    final Path abJar;
     final Path classes;
     final String proxyCpus;
     final String loadCpus;
@@ -24,6 +26,7 @@ final class Settings {
     final int upstreamPort;
     final int nginxPort;
     final int relayPort;
+    final int relayBPort;
     final boolean floors;
     final int rpsSeconds;
     final int rpsRounds;
@@ -49,6 +52,11 @@ final class Settings {
         this.runDir = root.resolve("bench/results/" + stamp);
         Files.createDirectories(runDir);
         this.jar = Path.of(env("BENCH_JAR", root.resolve("target/keyrelay.jar").toString())).toAbsolutePath();
+        String ab = env("BENCH_AB_JAR", "");
+        this.abJar = ab.isEmpty() ? null : Path.of(ab).toAbsolutePath();
+        if (abJar != null && !Files.isRegularFile(abJar)) {
+            throw new IllegalArgumentException("BENCH_AB_JAR: no such file " + abJar);
+        }
         this.classes = root.resolve("bench/target/classes");
         this.proxyCpus = env("BENCH_PROXY_CPUS", "1");
         this.loadCpus = env("BENCH_LOAD_CPUS", "0");
@@ -56,6 +64,7 @@ final class Settings {
         this.upstreamPort = basePort + 1;
         this.nginxPort = basePort + 2;
         this.relayPort = basePort + 3;
+        this.relayBPort = basePort + 4;
         this.floors = env("BENCH_FLOORS", "0").equals("1");
         this.rpsSeconds = Integer.parseInt(env("BENCH_RPS_SECONDS", "10"));
         this.rpsRounds = Math.max(1, Integer.parseInt(env("BENCH_RPS_ROUNDS", "3")));

@@ -51,10 +51,11 @@ final class Soak {
     private void soak(KeyRelayUnderTest relay, double rate) throws Exception {
         int streams = settings.soakStreams;
         long seconds = Math.round(settings.soakMinutes * 60);
-        Bench.log(String.format(Locale.ROOT, "soak: %.0f req/s + %d SSE streams for %d s", rate, streams, seconds));
+        Bench.log(String.format(Locale.ROOT, "soak: %.0f req/s + %d SSE streams for %d s%s", rate, streams, seconds,
+                relay.suffix.isEmpty() ? "" : " against " + relay.target));
         sampler.awaitQuiet();
         Sampler.Sample before = sampler.sample(relay.target);
-        String name = "soak-load";
+        String name = "soak-load" + relay.suffix;
         Process p = loadClient.start(targets.endpoint(relay.target), List.of("mode=rate", "rate=" + rate,
                 "streams=" + streams, "duration=" + seconds, "report=60", "chunks=" + settings.chunks), name);
         List<double[]> rss = new ArrayList<>(); // {seconds, MB}
@@ -84,8 +85,9 @@ final class Soak {
         try (var lines = Files.lines(relay.proc.log, StandardCharsets.ISO_8859_1)) {
             leaks = lines.filter(l -> l.contains("LEAK:")).count(); // the log holds a line per request: stream it
         }
-        StringBuilder detail = new StringBuilder("\n### Soak detail\n\n| t (s) | ").append(relay.label)
-                .append(" RSS (MB) |\n|---|---|\n");
+        StringBuilder detail = new StringBuilder("\n### Soak detail")
+                .append(relay.suffix.isEmpty() ? "" : ", " + relay.target)
+                .append("\n\n| t (s) | ").append(relay.label).append(" RSS (MB) |\n|---|---|\n");
         for (double[] s : rss) {
             detail.append(String.format(Locale.ROOT, "| %.0f | %.1f |%n", s[0], s[1]));
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What each round measures, in order (direct, nginx, the floors, keyrelay), and where each target is
+ * What each round measures, in order (direct, nginx, the floors, keyrelay, keyrelay-b), and where each target is
  * reached: a KeyRelay with its client key, the others at the fake upstream's own paths with an upstream key.
  */
 final class Targets {
