@@ -6,7 +6,8 @@ package io.keyrelay.bench;
  */
 enum Floor {
     NETTY("floor-netty", NettyFloor.class, 5),
-    VERTX("floor-vertx", VertxFloor.class, 6);
+    VERTX("floor-vertx", VertxFloor.class, 6),
+    VERTX_CLIENT("floor-vertx-client", VertxClientFloor.class, 7);
 
     /** The floor's name in the table and in log lines. */
     final String target;

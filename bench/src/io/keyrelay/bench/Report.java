@@ -64,8 +64,10 @@ final class Report {
         if (s.floors) {
             sb.append("- floors (BENCH_FLOORS=1): floor-netty is the cheapest proxy of KeyRelay's stack (one Netty event ")
                     .append("loop, Netty's HTTP codecs both sides, a client connection paired with an upstream one); ")
-                    .append("floor-vertx is Vert.x's server with KeyRelay's options and a bare Netty upstream client. ")
-                    .append("Neither checks a key, reads usage or logs; both warmed up ").append(s.warmupSeconds)
+                    .append("floor-vertx is Vert.x's server with KeyRelay's options and a bare Netty upstream client; ")
+                    .append("floor-vertx-client is the same server with Vert.x's own HTTP client upstream (a keep-alive ")
+                    .append("pool, no pipelining), so floor-vertx against it shows what KeyRelay's own upstream client ")
+                    .append("gains. None checks a key, reads usage or logs; all warmed up ").append(s.warmupSeconds)
                     .append(" s, with KeyRelay's heap\n");
         }
         sb.append("- non-streaming: wrk, 1 thread, ").append(s.rpsSeconds).append(" s per target and round, ")
