@@ -48,7 +48,7 @@ class RequestBodyTest {
                 "{\"caf\u00e9\":\"\u4e2d\u6587 \uD83D\uDE00 \u00ff\"}", "\uFEFF{\"bom\":1}"}) {
             assertEquals(RequestBody.NOT_STREAMING, check(ok), ok);
         }
-        assertEquals(RequestBody.NOT_STREAMING, check(nested(JsonObjectScan.MAX_DEPTH)), "as deep as allowed");
+        assertEquals(RequestBody.NOT_STREAMING, check(nested(RequestBody.MAX_DEPTH)), "as deep as allowed");
     }
 
     @Test
@@ -61,7 +61,7 @@ class RequestBodyTest {
                 "{\"a\":1 /* no */}", "{\"a\":1}//", "{\"a\":\"open}", "{\"a\":1}\u0000"}) {
             assertEquals(RequestBody.INVALID, check(bad), bad);
         }
-        assertEquals(RequestBody.INVALID, check(nested(JsonObjectScan.MAX_DEPTH + 1)), "deeper than allowed");
+        assertEquals(RequestBody.INVALID, check(nested(RequestBody.MAX_DEPTH + 1)), "deeper than allowed");
     }
 
     @Test
@@ -79,9 +79,9 @@ class RequestBodyTest {
     }
 
     /**
-     * Against Jackson's streaming parser, which did this job before: the same verdict on thousands of generated
-     * bodies, valid ones and ones with a byte inserted, removed or changed (ASCII only: Jackson guesses UTF-16 and
-     * UTF-32 from zero bytes, and is laxer with some malformed UTF-8, both covered above instead).
+     * Against a plain reading with Jackson's streaming parser (and, for the usage option, the body decoded into a map):
+     * the same verdict on thousands of generated bodies, valid ones and ones with a byte inserted, removed or changed
+     * (ASCII only: raw UTF-8, zero bytes and their pitfalls are covered above instead).
      */
     @Test
     void agreesWithJacksonOnGeneratedBodies() {
@@ -142,6 +142,9 @@ class RequestBodyTest {
             }
             if (m == flagAt) {
                 b.append(random.nextBoolean() ? "\"stream\":" : "\"str\\u0065am\" : ").append(random.nextInt(4) > 0 ? "true" : "false");
+                if (random.nextBoolean()) { // OpenAI's usage option, asked for or not
+                    b.append(",\"stream_options\":{\"include_usage\":").append(random.nextInt(3) > 0 ? "true" : "false").append('}');
+                }
                 continue;
             }
             b.append('"').append(NAMES[random.nextInt(NAMES.length)]).append("\":").append(randomValue(random, depth + 1));
@@ -217,7 +220,16 @@ class RequestBodyTest {
                     }
                 }
             }
-            return p.nextToken() == null ? (stream ? RequestBody.STREAMING : RequestBody.NOT_STREAMING) : RequestBody.INVALID;
+            if (p.nextToken() != null) {
+                return RequestBody.INVALID;
+            }
+            if (!stream) {
+                return RequestBody.NOT_STREAMING;
+            }
+            // whether usage is asked for, read the other way: the whole body decoded into a map (the last field wins)
+            Object options = new io.vertx.core.json.JsonObject(new String(body, StandardCharsets.UTF_8)).getValue("stream_options");
+            boolean usage = options instanceof io.vertx.core.json.JsonObject o && Boolean.TRUE.equals(o.getValue("include_usage"));
+            return usage ? RequestBody.STREAMING_WITH_USAGE : RequestBody.STREAMING;
         } catch (IOException e) {
             return RequestBody.INVALID;
         }
