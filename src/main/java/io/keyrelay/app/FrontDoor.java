@@ -1,7 +1,7 @@
 package io.keyrelay.app;
 
+import io.keyrelay.proxy.ClientRoute;
 import io.keyrelay.proxy.ProxyHandler;
-import io.keyrelay.upstream.Dialect;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -33,9 +33,8 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
     /** Answers a request whose body arrived too slowly (408), in the format of its route. */
     void refuseSlowBody(HttpServerRequest req) {
-        Dialect dialect = ProxyHandler.route(req);
-        if (dialect != null) {
-            ProxyHandler.refuseSlowBody(req, dialect);
+        if (ClientRoute.match(req) instanceof ClientRoute.Found found) {
+            ProxyHandler.refuseSlowBody(req, found.route().dialect(req));
         } else {
             req.response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end("{\"error\":\"The request body arrived too slowly\"}");
@@ -44,9 +43,11 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
-        Dialect dialect = ProxyHandler.route(req);
-        if (dialect != null) {
-            proxy.handle(req, dialect);
+        ClientRoute.Match match = ClientRoute.match(req);
+        if (match instanceof ClientRoute.Found found) {
+            proxy.handle(req, found.route());
+        } else if (match instanceof ClientRoute.WrongMethod wrong) {
+            ProxyHandler.wrongMethod(req, wrong);
         } else {
             router.handle(req);
         }

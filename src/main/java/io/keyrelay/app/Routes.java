@@ -24,6 +24,7 @@ final class Routes {
         OpsRoutes.mount(router, services.operations());
         io.keyrelay.admin.AdminApi.mount(router, services.admin());
         io.keyrelay.admin.ui.AdminUi.mount(router);
+        router.route().last().handler(ctx -> io.keyrelay.proxy.ProxyHandler.notFound(ctx.request()));
         return router;
     }
 

@@ -43,9 +43,13 @@ public record Config(
     }
 
     /** Where requests go and how long we wait for them. */
-    public record Upstream(URI primaryMessages, URI primaryCompletions, URI failoverMessages,
-                           URI failoverCompletions, Duration connectTimeout, Duration firstByteTimeout,
-                           Duration streamIdleTimeout, int maxAttempts, Optional<Path> caFile) {
+    /**
+     * Where requests go and how long we wait for them: every route goes to a base URL plus its own path, except
+     * messages and chat completions, whose URLs are set apiece (by default, the base plus the seed's paths).
+     */
+    public record Upstream(URI primaryBase, URI failoverBase, URI primaryMessages, URI primaryCompletions,
+                           URI failoverMessages, URI failoverCompletions, Duration connectTimeout,
+                           Duration firstByteTimeout, Duration streamIdleTimeout, int maxAttempts, Optional<Path> caFile) {
     }
 
     /** MongoDB: an external URI, or the embedded server under {@code dataDir} when the URI is absent. */
@@ -82,11 +86,10 @@ public record Config(
                              Duration alertRepeatInterval, Duration healthCheckInterval) {
     }
 
-    public static final String PRIMARY_MESSAGES = "https://api.ohmygpt.com/v1/messages";
-    public static final String PRIMARY_COMPLETIONS = "https://api.ohmygpt.com/v1/chat/completions";
-    public static final String FAILOVER_MESSAGES = "https://c-z0-api-01.hash070.com/v1/messages";
-    /** The seed's value, without {@code /v1}; see the README. */
-    public static final String FAILOVER_COMPLETIONS = "https://c-z0-api-01.hash070.com/chat/completions";
+    public static final String PRIMARY_BASE = "https://api.ohmygpt.com";
+    public static final String FAILOVER_BASE = "https://c-z0-api-01.hash070.com";
+    /** The seed's failover completions path, without {@code /v1}; see the README. */
+    public static final String FAILOVER_COMPLETIONS_PATH = "/chat/completions";
 
     public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
     public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");
@@ -126,11 +129,13 @@ public record Config(
                 env.bytes("KEYRELAY_MIN_BODY_RATE", 4 * 1024),
                 env.list("KEYRELAY_ALLOWED_HOSTS", List.of()),
                 env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
-        Upstream upstream = new Upstream(
-                env.url("KEYRELAY_PRIMARY_MESSAGES_URL", PRIMARY_MESSAGES),
-                env.url("KEYRELAY_PRIMARY_COMPLETIONS_URL", PRIMARY_COMPLETIONS),
-                env.url("KEYRELAY_FAILOVER_MESSAGES_URL", FAILOVER_MESSAGES),
-                env.url("KEYRELAY_FAILOVER_COMPLETIONS_URL", FAILOVER_COMPLETIONS),
+        URI primaryBase = env.url("KEYRELAY_PRIMARY_BASE_URL", PRIMARY_BASE);
+        URI failoverBase = env.url("KEYRELAY_FAILOVER_BASE_URL", FAILOVER_BASE);
+        Upstream upstream = new Upstream(primaryBase, failoverBase,
+                env.url("KEYRELAY_PRIMARY_MESSAGES_URL", join(primaryBase, "/v1/messages")),
+                env.url("KEYRELAY_PRIMARY_COMPLETIONS_URL", join(primaryBase, "/v1/chat/completions")),
+                env.url("KEYRELAY_FAILOVER_MESSAGES_URL", join(failoverBase, "/v1/messages")),
+                env.url("KEYRELAY_FAILOVER_COMPLETIONS_URL", join(failoverBase, FAILOVER_COMPLETIONS_PATH)),
                 env.duration("KEYRELAY_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
                 env.duration("KEYRELAY_FIRST_BYTE_TIMEOUT", Duration.ofSeconds(300)),
                 env.duration("KEYRELAY_STREAM_IDLE_TIMEOUT", Duration.ofSeconds(120)),
@@ -161,6 +166,12 @@ public record Config(
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
         return new Config(server, edge, upstream, storage, pool, keywords, admin, operations);
+    }
+
+    /** A base URL with {@code path} appended (a trailing slash of the base is not doubled). */
+    private static String join(URI base, String path) {
+        String b = base.toString();
+        return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
     }
 
     /** A readable file holding at least one PEM (or DER) X.509 certificate. */

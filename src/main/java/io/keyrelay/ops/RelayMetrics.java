@@ -5,6 +5,7 @@ import io.keyrelay.keys.KeyEvent;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
+import io.keyrelay.proxy.ClientRoute;
 import io.keyrelay.proxy.ProxyObserver;
 import io.keyrelay.upstream.Endpoint;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +34,7 @@ import java.util.function.IntSupplier;
  * gauges are read from memory when Prometheus scrapes.
  */
 public final class RelayMetrics implements ProxyObserver, AutoCloseable {
-    static final String[] ROUTES = {"/v1/messages", "/v1/chat/completions", "/chat/completions"};
+    private static final ClientRoute[] ROUTES = ClientRoute.values();
     private static final String[] ENDPOINTS = {"none", "primary", "failover"};
     private static final String[] OUTCOMES = {"error", "1xx", "2xx", "3xx", "4xx", "5xx"};
     /** Sent as the status of a request whose client left before its response ended (nginx's convention). */
@@ -135,17 +136,17 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
     }
 
     @Override
-    public void requestEnded(HttpServerRequest req, Endpoint endpoint, String clientKeyId) {
+    public void requestEnded(ClientRoute clientRoute, HttpServerRequest req, Endpoint endpoint, String clientKeyId) {
         HttpServerResponse resp = req.response();
         int status = resp.ended() ? resp.getStatusCode() : CLIENT_CLOSED;
-        int route = route(req.path());
+        int route = clientRoute.ordinal();
         int side = endpoint == null ? 0 : endpoint.failover() ? 2 : 1;
         int slot = status >= 100 && status < 600 ? status - 100 : CLIENT_CLOSED - 100;
         Counter c = requests[route][side][slot];
         if (c == null) {
             // the registry hands every caller the same counter, so a race here only costs a lookup
             c = Counter.builder("keyrelay.requests").description("Client requests, by route, final status and endpoint")
-                    .tag("route", ROUTES[route]).tag("status", Integer.toString(slot + 100))
+                    .tag("route", ROUTES[route].pattern()).tag("status", Integer.toString(slot + 100))
                     .tag("endpoint", ENDPOINTS[side]).register(registry);
             requests[route][side][slot] = c;
         }
@@ -159,14 +160,6 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
             }
             perClient.increment();
         }
-    }
-
-    private static int route(String path) {
-        return switch (path) {
-            case "/v1/chat/completions" -> 1;
-            case "/chat/completions" -> 2;
-            default -> 0;
-        };
     }
 
     // ---- key state changes, as recorded in the event log (off the request path) ----

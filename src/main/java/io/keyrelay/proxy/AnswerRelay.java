@@ -5,6 +5,8 @@ import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.UsageReader;
+import io.keyrelay.upstream.UsageStripper;
+import io.vertx.core.buffer.Buffer;
 import io.keyrelay.transport.Chunk;
 import io.keyrelay.transport.Deadlines;
 import io.keyrelay.transport.ResponseHead;
@@ -28,14 +30,14 @@ final class AnswerRelay {
     private static final Logger log = LoggerFactory.getLogger(AnswerRelay.class);
 
     private final ProxyContext ctx;
+    private final ClientRequest request;
     private final HttpServerResponse resp;
     private final UpstreamCall call;
     private final ResponseHead head;
     private final PoolKey key;
-    private final Dialect dialect;
     private final boolean streamAsked;
-    private final String clientKeyId;
     private final UsageReader usage;
+    private final UsageStripper stripper; // null unless usage the client did not ask for is to be taken out
     private final Consumer<Throwable> onStall;
     private Deadlines.Deadline idleTimer;
     private State state = State.BEFORE_FIRST_BYTE;
@@ -43,17 +45,17 @@ final class AnswerRelay {
     /** Where the answer stands: its head is committed to the client with its first byte. */
     private enum State { BEFORE_FIRST_BYTE, RELAYING, OVER }
 
-    AnswerRelay(ProxyContext ctx, HttpServerResponse resp, UpstreamCall call, ResponseHead head, PoolKey key,
-                Dialect dialect, boolean streamAsked, String clientKeyId, Consumer<Throwable> onStall) {
+    AnswerRelay(ProxyContext ctx, ClientRequest request, UpstreamCall call, ResponseHead head, PoolKey key,
+                boolean streamAsked, boolean stripUsage, Consumer<Throwable> onStall) {
         this.ctx = ctx;
-        this.resp = resp;
+        this.request = request;
+        this.resp = request.http().response();
         this.call = call;
         this.head = head;
         this.key = key;
-        this.dialect = dialect;
         this.streamAsked = streamAsked;
-        this.clientKeyId = clientKeyId;
         this.usage = new UsageReader(streamAsked || isEventStream(head), ctx.usageScratch);
+        this.stripper = stripUsage && isEventStream(head) ? new UsageStripper() : null;
         this.onStall = onStall;
         startIdleWatch();
     }
@@ -74,7 +76,11 @@ final class AnswerRelay {
             content.release();
             throw e;
         }
-        resp.write(content.buffer()).onComplete(written -> content.release());
+        if (stripper != null) {
+            resp.write(stripper.strip(content));
+        } else {
+            resp.write(content.buffer()).onComplete(written -> content.release());
+        }
         if (resp.writeQueueFull()) {
             // the client reads slowly: pause the upstream, and do not count the pause as upstream silence
             call.pause();
@@ -109,7 +115,10 @@ final class AnswerRelay {
             }
             throw e;
         }
-        if (last == null) {
+        if (stripper != null) {
+            Buffer rest = last == null ? Buffer.buffer() : stripper.strip(last);
+            resp.end(rest.appendBuffer(stripper.finish()));
+        } else if (last == null) {
             resp.end();
         } else {
             resp.end(last.buffer()).onComplete(written -> last.release());
@@ -135,7 +144,7 @@ final class AnswerRelay {
         log.warn("key={} stream broke after the first byte: {}", key.id(), cause.toString());
         String type = resp.headers().get(HttpHeaders.CONTENT_TYPE);
         if (streamAsked || type != null && type.startsWith("text/event-stream")) {
-            resp.end(dialect.streamErrorEvent(ErrorKind.STREAM_INTERRUPTED,
+            resp.end(request.dialect().streamErrorEvent(ErrorKind.STREAM_INTERRUPTED,
                     "The upstream stream was interrupted; the answer is incomplete"));
         } else {
             resp.reset(); // a partial JSON body cannot be mended: close so the client sees the failure
@@ -164,13 +173,19 @@ final class AnswerRelay {
         }
     }
 
-    /** Once, as the answer becomes over having relayed something (or with the client gone). */
+    /**
+     * Once, as the answer becomes over having relayed something (or with the client gone); not for routes whose
+     * answers are not usage (counting tokens, listing models).
+     */
     private void countUsage() {
+        if (!request.route().countsUsage()) {
+            return;
+        }
         long tokens = usage.finish().total();
         Instant now = ctx.now();
         ctx.keyUsage.record(key.id(), tokens, now);
-        ctx.clientKeys.recordRequest(clientKeyId, now);
-        ctx.clientKeys.recordTokens(clientKeyId, tokens);
+        ctx.clientKeys.recordRequest(request.clientKeyId(), now);
+        ctx.clientKeys.recordTokens(request.clientKeyId(), tokens);
     }
 
     private void startIdleWatch() {

@@ -11,16 +11,12 @@ import io.keyrelay.transport.ResponseHead;
 import io.keyrelay.transport.UpstreamCall;
 import io.keyrelay.transport.UpstreamListener;
 import io.keyrelay.upstream.ClientRequestText;
-import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.Endpoint;
-import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
-import io.keyrelay.upstream.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -37,12 +33,12 @@ final class ProxyExchange implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
     private final ProxyContext ctx;
+    private final ClientRequest request;
     private final HttpServerRequest req;
     private final HttpServerResponse resp;
-    private final Dialect dialect;
     private final Buffer body;
     private final boolean stream;
-    private final String clientKeyId;
+    private final boolean stripUsage;
     private final Runnable releaseBody;
     private final KeyChoice keys;
     private ExchangePhase phase = ExchangePhase.WAITING_FOR_KEY;
@@ -53,15 +49,19 @@ final class ProxyExchange implements UpstreamListener {
     private AnswerRelay relay;   // while RELAYING
     private Refusal refusal;     // while READING_REFUSAL
 
-    ProxyExchange(ProxyContext ctx, HttpServerRequest req, Dialect dialect, Buffer body, boolean stream, String clientKeyId,
+    /**
+     * @param stripUsage the body asks for usage the client did not ask for: the answer's stream is given to the client
+     *                   without it
+     */
+    ProxyExchange(ProxyContext ctx, ClientRequest request, Buffer body, boolean stream, boolean stripUsage,
                   Runnable releaseBody) {
         this.ctx = ctx;
-        this.req = req;
+        this.request = request;
+        this.req = request.http();
         this.resp = req.response();
-        this.dialect = dialect;
         this.body = body;
         this.stream = stream;
-        this.clientKeyId = clientKeyId;
+        this.stripUsage = stripUsage;
         this.releaseBody = releaseBody;
         this.keys = new KeyChoice(ctx.pool, ctx.deadlines, ctx.loop);
     }
@@ -70,7 +70,7 @@ final class ProxyExchange implements UpstreamListener {
         resp.closeHandler(v -> onClientGone());
         resp.endHandler(v -> {
             releaseBody.run(); // runs when the answer ended or its connection closed, exactly once
-            ctx.observer.requestEnded(req, attempt == null ? null : attempt.endpoint, clientKeyId);
+            ctx.observer.requestEnded(request.route(), req, attempt == null ? null : attempt.endpoint, request.clientKeyId());
         });
         nextAttempt();
     }
@@ -105,14 +105,17 @@ final class ProxyExchange implements UpstreamListener {
     private void send(PoolKey key, Instant now) {
         moveTo(ExchangePhase.AWAITING_HEAD);
         attempts++;
-        Endpoint endpoint = ctx.endpoints.select(dialect, key.usesFailoverEndpoint(now));
+        ClientRoute route = request.route();
+        Endpoint endpoint = ctx.endpoints.select(route.endpoint(), key.usesFailoverEndpoint(now));
+        String target = endpoint.target(req.path(), req.query());
         Attempt a = new Attempt(key, endpoint, attempts, ctx.observer.attemptStarted(endpoint, attempts));
         attempt = a;
         if (log.isInfoEnabled()) {
-            log.info("POST " + endpoint + " key=" + key.id() + " " + endpoint.label() + " stream=" + stream);
+            log.info(route.method().name() + " " + endpoint.origin() + target + " key=" + key.id() + " "
+                    + endpoint.label() + " stream=" + stream);
         }
         RequestHeaders headers = new RequestHeaders();
-        ForwardedHeaders.toUpstream(req.headers(), headers, key.apiKey());
+        ForwardedHeaders.toUpstream(req.headers(), headers, key.apiKey(), route.hasBody());
         a.firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs, () -> {
             a.firstByteTimer = null;
             if (attempt == a && a.call != null && phase == ExchangePhase.AWAITING_HEAD) {
@@ -121,7 +124,8 @@ final class ProxyExchange implements UpstreamListener {
                 attemptFailed(new TimeoutException("no answer within " + ctx.firstByteTimeoutMs + " ms"));
             }
         });
-        a.call = ctx.upstream.send(endpoint, headers, body, this);
+        a.call = route.hasBody() ? ctx.upstream.post(endpoint, target, headers, body, this)
+                : ctx.upstream.get(endpoint, target, headers, this);
     }
 
     // ---- the attempt's answer (UpstreamListener), on the event loop ----
@@ -141,7 +145,7 @@ final class ProxyExchange implements UpstreamListener {
         ctx.observer.upstreamAnswered(a.endpoint, status, a.startedNanos);
         if (status >= 200 && status < 300) {
             moveTo(ExchangePhase.RELAYING);
-            relay = new AnswerRelay(ctx, resp, call, head, a.key, dialect, stream, clientKeyId, cause -> {
+            relay = new AnswerRelay(ctx, request, call, head, a.key, stream, stripUsage, cause -> {
                 a.callEnded();
                 relayFailed(cause);
             });
@@ -224,7 +228,8 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         if (!decision.retry()) {
-            passClientError(r);
+            moveTo(ExchangePhase.FINISHED);
+            r.passTo(request);
             return;
         }
         lastFailure = LastFailure.of(decision.failureClass());
@@ -233,7 +238,7 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Judges a refusal and changes its key; done even when the client has left, so the next request is spared it. */
     private FailureDecision recordRefusal(Refusal r) {
-        ClientRequestText sent = new ClientRequestText(ByteView.of(body), ForwardedHeaders.forwardedValues(req.headers()));
+        ClientRequestText sent = new ClientRequestText(ByteView.of(body), ForwardedHeaders.forwardedText(req.headers(), req.path(), req.query()));
         FailureDecision decision = r.judge(ctx, sent, rotatedAKey);
         rotatedAKey |= decision.action() == KeyAction.ROTATE;
         return decision;
@@ -280,14 +285,6 @@ final class ProxyExchange implements UpstreamListener {
 
     // ---- answers of KeyRelay's own ----
 
-    /** The upstream's answer about the request itself, cleaned of its identity and of both keys of the exchange. */
-    private void passClientError(Refusal r) {
-        moveTo(ExchangePhase.FINISHED);
-        String message = UpstreamErrors.clientMessage(r.text(), Arrays.asList(r.key.apiKey(), ProxyHandler.presentedKey(req)));
-        Responses.error(resp, dialect, r.status(), ErrorKind.forClientStatus(r.status()),
-                message != null ? message : "The request was rejected as invalid");
-    }
-
     private void noKeyAvailable() {
         giveUp(LastFailure.NONE);
     }
@@ -295,6 +292,6 @@ final class ProxyExchange implements UpstreamListener {
     /** No attempt is left, or no key to make one with: the client hears why, in its own format. */
     private void giveUp(LastFailure why) {
         moveTo(ExchangePhase.FINISHED);
-        Responses.afterLastAttempt(resp, dialect, why, ctx.pool.soonestRecovery(), ctx.now());
+        Responses.afterLastAttempt(resp, request.dialect(), why, ctx.pool.soonestRecovery(), ctx.now());
     }
 }

@@ -29,9 +29,10 @@ public interface ProxyObserver {
     /**
      * A client request's response has ended, or its connection closed before it did.
      *
+     * @param route       the route it was sent to
      * @param endpoint    the endpoint of the last attempt, or null when no attempt was made
      * @param clientKeyId the authenticated client key, or null when the request was rejected before that
      */
-    default void requestEnded(HttpServerRequest req, Endpoint endpoint, String clientKeyId) {
+    default void requestEnded(ClientRoute route, HttpServerRequest req, Endpoint endpoint, String clientKeyId) {
     }
 }

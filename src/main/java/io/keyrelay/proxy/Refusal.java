@@ -4,6 +4,8 @@ import io.keyrelay.keys.FailureClass;
 import io.keyrelay.keys.FailureDecision;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.RequestText;
+import io.keyrelay.upstream.ErrorKind;
+import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.UpstreamErrors;
 import io.keyrelay.upstream.RetryAfter;
 import io.keyrelay.transport.Chunk;
@@ -14,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,18 @@ final class Refusal {
         FailureDecision decision = ctx.lifecycle.onAnswer(key, failure, status, retryAfter(ctx.now()), requestRotatedAlready);
         log.info("key={} answered {} ({}): {}", key.id(), status, failure, decision.action());
         return decision;
+    }
+
+    /**
+     * Gives the client the upstream's answer about its request, with its status and request id, the message cleaned
+     * of the upstream's identity and of both keys of the exchange.
+     */
+    void passTo(ClientRequest request) {
+        String message = UpstreamErrors.clientMessage(text(),
+                Arrays.asList(key.apiKey(), ProxyHandler.presentedKey(request.http())));
+        ForwardedHeaders.requestIds(head, request.http().response().headers());
+        Responses.error(request, status(), ErrorKind.forClientStatus(status()),
+                message != null ? message : "The request was rejected as invalid");
     }
 
     Optional<Duration> retryAfter(Instant now) {

@@ -1,5 +1,6 @@
 package io.keyrelay.proxy;
 
+import io.keyrelay.edge.EarlyAnswers;
 import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.ErrorKind;
 import io.vertx.core.http.HttpHeaders;
@@ -8,9 +9,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Errors to proxy clients, always in their own API's format. */
+/**
+ * Errors to proxy clients, always in their own API's format; those that retrying cannot fix carry
+ * {@code x-should-retry: false}, so SDKs and Claude Code stop at once instead of retrying for minutes.
+ */
 final class Responses {
+    private static final CharSequence SHOULD_RETRY = HttpHeaders.createOptimized("x-should-retry");
+    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+
     private Responses() {
+    }
+
+    /** An error for {@code request}, given before its body was read: the connection closes, so the body is not read. */
+    static void beforeBody(ClientRequest request, int status, ErrorKind kind, String message) {
+        EarlyAnswers.closeIfBodyPending(request.http());
+        error(request, status, kind, message);
+    }
+
+    static void error(ClientRequest request, int status, ErrorKind kind, String message) {
+        error(request.http().response(), request.dialect(), status, kind, message);
     }
 
     /**
@@ -43,8 +60,19 @@ final class Responses {
         if (resp.ended() || resp.closed()) {
             return;
         }
+        if (cannotBeFixedByRetrying(status)) {
+            resp.putHeader(SHOULD_RETRY, FALSE);
+        }
         resp.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(dialect.errorBody(kind, message));
+    }
+
+    /** 400, 401, 403, 404, 405, 413 and 415: the same request gets the same answer (SPEC §2). */
+    static boolean cannotBeFixedByRetrying(int status) {
+        return switch (status) {
+            case 400, 401, 403, 404, 405, 413, 415 -> true;
+            default -> false;
+        };
     }
 }

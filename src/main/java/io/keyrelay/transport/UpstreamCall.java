@@ -15,12 +15,15 @@ import java.util.Map;
 public final class UpstreamCall {
     /** A body up to this size goes out in the same buffer as the head (one copy, one send); a larger one follows it. */
     static final int INLINE_BODY_BYTES = 16 * 1024;
-    private static final byte[] POST = {'P', 'O', 'S', 'T', ' '};
+    static final byte[] POST = {'P', 'O', 'S', 'T', ' '};
+    static final byte[] GET = {'G', 'E', 'T', ' '};
     private static final byte[] HTTP_1_1 = {' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = {':', ' '};
 
     private final Destination destination;
+    private final byte[] method;
+    private final String target;
     final UpstreamListener listener;
     private final HttpHeaders headers;
     private final ByteBuf body;
@@ -29,8 +32,11 @@ public final class UpstreamCall {
     private boolean paused;
     private boolean retriedOnFreshConnection;
 
-    UpstreamCall(Destination destination, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
+    UpstreamCall(Destination destination, byte[] method, String target, HttpHeaders headers, ByteBuf body,
+                 UpstreamListener listener) {
         this.destination = destination;
+        this.method = method;
+        this.target = target;
         this.headers = headers;
         this.body = body;
         this.listener = listener;
@@ -79,8 +85,8 @@ public final class UpstreamCall {
         int bodyBytes = body.readableBytes();
         boolean inline = bodyBytes <= INLINE_BODY_BYTES;
         ByteBuf head = channel.alloc().directBuffer(headSizeEstimate() + (inline ? bodyBytes : 0));
-        head.writeBytes(POST);
-        ByteBufUtil.writeAscii(head, destination.path());
+        head.writeBytes(method);
+        ByteBufUtil.writeAscii(head, target);
         head.writeBytes(HTTP_1_1);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
@@ -100,7 +106,7 @@ public final class UpstreamCall {
     }
 
     private int headSizeEstimate() {
-        int n = POST.length + destination.path().length() + HTTP_1_1.length + CRLF.length;
+        int n = method.length + target.length() + HTTP_1_1.length + CRLF.length;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             n += h.getKey().length() + h.getValue().length() + 4;

@@ -78,10 +78,13 @@ final class UpstreamClient {
      * Sends {@code body} (not released: each attempt sends its own view of it) with {@code headers}, to which
      * Host and Content-Length are added, to the destination. Call on this client's event loop; the listener hears back on it.
      */
-    UpstreamCall send(Destination endpoint, HttpHeaders headers, ByteBuf body, UpstreamListener listener) {
+    UpstreamCall send(Destination endpoint, byte[] method, String target, HttpHeaders headers, ByteBuf body,
+                      UpstreamListener listener) {
         headers.set(HttpHeaderNames.HOST, endpoint.authority());
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        UpstreamCall call = new UpstreamCall(endpoint, headers, body, listener);
+        if (method != UpstreamCall.GET) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        UpstreamCall call = new UpstreamCall(endpoint, method, target, headers, body, listener);
         UpstreamConnection idle = takeIdle(pool(endpoint));
         if (idle != null) {
             idle.send(call);

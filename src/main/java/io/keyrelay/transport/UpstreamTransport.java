@@ -1,5 +1,6 @@
 package io.keyrelay.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,11 +31,19 @@ public final class UpstreamTransport {
     }
 
     /**
-     * Sends {@code body} (not taken: each attempt may send the same one again) with {@code headers} to
-     * {@code destination}; {@code listener} hears of the answer on this event loop.
+     * POSTs {@code body} (not taken: each attempt may send the same one again) with {@code headers} to
+     * {@code target} ({@code path?query}) at {@code destination}; {@code listener} hears of the answer on this event
+     * loop.
      */
-    public UpstreamCall send(Destination destination, RequestHeaders headers, Buffer body, UpstreamListener listener) {
-        return client.send(destination, headers.headers, ((BufferInternal) body).getByteBuf(), listener);
+    public UpstreamCall post(Destination destination, String target, RequestHeaders headers, Buffer body,
+                             UpstreamListener listener) {
+        return client.send(destination, UpstreamCall.POST, target, headers.headers, ((BufferInternal) body).getByteBuf(),
+                listener);
+    }
+
+    /** A GET of {@code target} at {@code destination}, without a body; otherwise as {@link #post}. */
+    public UpstreamCall get(Destination destination, String target, RequestHeaders headers, UpstreamListener listener) {
+        return client.send(destination, UpstreamCall.GET, target, headers.headers, Unpooled.EMPTY_BUFFER, listener);
     }
 
     /** Idle connections, all hosts. */

@@ -10,24 +10,24 @@ import java.util.List;
 
 /**
  * The text a client request carries upstream, as the upstream reads it: the JSON body's strings and field names
- * with their escapes decoded ({@code "over\u0020budget"} is "over budget" to the upstream), and the values of the
- * forwarded headers. Asked only on error answers, so nothing is kept from the body; a body that cannot be read as
- * JSON counts as mentioning every word (an error then never steers the key).
+ * with their escapes decoded ({@code "over\u0020budget"} is "over budget" to the upstream), and what else of the
+ * request goes upstream (forwarded header values, path, query). Asked only on error answers, so nothing is kept from
+ * the body; a body that cannot be read as JSON counts as mentioning every word (an error then never steers the key).
  */
 public final class ClientRequestText implements RequestText {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final ByteView body;
-    private final List<String> forwardedValues;
+    private final List<String> forwardedText;
 
-    public ClientRequestText(ByteView body, List<String> forwardedValues) {
+    public ClientRequestText(ByteView body, List<String> forwardedText) {
         this.body = body;
-        this.forwardedValues = forwardedValues;
+        this.forwardedText = forwardedText;
     }
 
     @Override
     public boolean mentions(String word) {
-        for (String v : forwardedValues) {
+        for (String v : forwardedText) {
             if (v != null && indexOfIgnoreCase(v.toCharArray(), 0, v.length(), word) >= 0) {
                 return true;
             }

@@ -10,6 +10,11 @@ public enum Dialect {
     /** OpenAI Chat Completions: {@code POST /v1/chat/completions}. */
     OPENAI;
 
+    /** The format a path implies when nothing else tells: Anthropic's under {@code /v1/messages}, OpenAI's elsewhere. */
+    public static Dialect forPath(String path) {
+        return path.startsWith("/v1/messages") ? ANTHROPIC : OPENAI;
+    }
+
     /** An error body in this dialect: {@code {"type":"error","error":{...}}} or {@code {"error":{...}}}. */
     public Buffer errorBody(ErrorKind kind, String message) {
         return errorJson(kind, message).toBuffer();

@@ -6,6 +6,7 @@ public enum ErrorKind {
     AUTHENTICATION(401, "authentication_error", "invalid_request_error", "invalid_api_key"),
     PERMISSION(403, "permission_error", "invalid_request_error", "permission_denied"),
     NOT_FOUND(404, "not_found_error", "invalid_request_error", "not_found"),
+    METHOD_NOT_ALLOWED(405, "invalid_request_error", "invalid_request_error", "method_not_allowed"),
     REQUEST_TIMEOUT(408, "invalid_request_error", "invalid_request_error", "request_timeout"),
     TOO_LARGE(413, "request_too_large", "invalid_request_error", "request_too_large"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_error", "rate_limit_exceeded"),

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Which headers cross KeyRelay. Upstream gets the client's protocol headers and the chosen key's credentials, never
- * the client's credentials, cookies or hop-by-hop headers; the client gets the answer's content headers only.
+ * the client's credentials, cookies or hop-by-hop headers; the client gets the answer's content headers and the
+ * upstream's request id, nothing else of the upstream's.
  */
 public final class ForwardedHeaders {
-    // header names as AsciiString constants: their hash is computed once, not on every lookup of every request
     private static final CharSequence ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence ANTHROPIC_BETA = HttpHeaders.createOptimized("anthropic-beta");
     private static final CharSequence X_API_KEY = HttpHeaders.createOptimized("x-api-key");
@@ -19,20 +19,23 @@ public final class ForwardedHeaders {
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
     private static final CharSequence NO = HttpHeaders.createOptimized("no");
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("request-id");
+    private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final List<CharSequence> FROM_CLIENT = List.of(ANTHROPIC_VERSION, ANTHROPIC_BETA,
             HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT);
 
     private ForwardedHeaders() {
     }
 
-    public static void toUpstream(MultiMap client, RequestHeaders upstream, String apiKey) {
+    /** The request's headers; {@code withBody}: it carries a JSON body (a GET does not). */
+    public static void toUpstream(MultiMap client, RequestHeaders upstream, String apiKey, boolean withBody) {
         for (CharSequence name : FROM_CLIENT) {
             String v = client.get(name);
             if (v != null) {
                 upstream.set(name, v);
             }
         }
-        if (!upstream.contains(HttpHeaders.CONTENT_TYPE)) {
+        if (withBody && !upstream.contains(HttpHeaders.CONTENT_TYPE)) {
             upstream.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
         }
         upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
@@ -52,11 +55,43 @@ public final class ForwardedHeaders {
             client.set(HttpHeaders.CACHE_CONTROL, NO_CACHE);
             client.set(X_ACCEL_BUFFERING, NO);
         }
+        requestIds(upstream, client);
     }
 
-    /** The values of the client's headers that go upstream as they are (what an upstream error may quote). */
-    public static List<String> forwardedValues(MultiMap client) {
-        return FROM_CLIENT.stream().map(client::get).filter(java.util.Objects::nonNull).toList();
+    /** The upstream's request id ({@code request-id}, {@code x-request-id}), so a client can quote it to support. */
+    public static void requestIds(ResponseHead upstream, MultiMap client) {
+        String id = upstream.header(REQUEST_ID);
+        if (id != null) {
+            client.set(REQUEST_ID, id);
+        }
+        String xid = upstream.header(X_REQUEST_ID);
+        if (xid != null) {
+            client.set(X_REQUEST_ID, xid);
+        }
+    }
+
+    /**
+     * What of the client's request goes upstream besides its body, as text an upstream error may quote: the values
+     * of the forwarded headers, the path and the query.
+     */
+    public static List<String> forwardedText(MultiMap client, String path, String query) {
+        List<String> text = new java.util.ArrayList<>();
+        for (CharSequence name : FROM_CLIENT) {
+            String v = client.get(name);
+            if (v != null) {
+                text.add(v);
+            }
+        }
+        text.add(path);
+        if (query != null) {
+            text.add(query);
+            try {
+                text.add(java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformed) {
+                // not decodable: the upstream can only quote it as it is
+            }
+        }
+        return text;
     }
 
     /** The client's key as sent in {@code x-api-key}, or null. */

@@ -26,9 +26,9 @@ public final class FakeUpstream implements AutoCloseable {
 
     public enum Side { PRIMARY, FAILOVER }
 
-    /** One request as the upstream saw it. */
+    /** One request as the upstream saw it ({@code query}: the raw query string, or null). */
     public record Received(Side side, Dialect dialect, String path, String apiKey, MultiMap headers, String body,
-                           boolean stream) {
+                           boolean stream, String method, String query) {
     }
 
     /** How to answer one request. */
@@ -111,9 +111,16 @@ public final class FakeUpstream implements AutoCloseable {
         return base + (dialect == Dialect.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions");
     }
 
-    /** The four endpoint variables pointing KeyRelay here. */
+    /** The base URL of one side: every route's path follows it. */
+    public String baseUrl(Side side) {
+        return scheme + "://127.0.0.1:" + port() + "/" + side.name().toLowerCase();
+    }
+
+    /** The endpoint variables pointing KeyRelay here. */
     public Map<String, String> env() {
         return Map.of(
+                "KEYRELAY_PRIMARY_BASE_URL", baseUrl(Side.PRIMARY),
+                "KEYRELAY_FAILOVER_BASE_URL", baseUrl(Side.FAILOVER),
                 "KEYRELAY_PRIMARY_MESSAGES_URL", url(Side.PRIMARY, Dialect.ANTHROPIC),
                 "KEYRELAY_PRIMARY_COMPLETIONS_URL", url(Side.PRIMARY, Dialect.OPENAI),
                 "KEYRELAY_FAILOVER_MESSAGES_URL", url(Side.FAILOVER, Dialect.ANTHROPIC),
@@ -233,7 +240,8 @@ public final class FakeUpstream implements AutoCloseable {
     private void handle(HttpServerRequest req) {
         String path = req.path();
         Side side = path.startsWith("/failover/") ? Side.FAILOVER : Side.PRIMARY;
-        Dialect dialect = path.endsWith("/messages") ? Dialect.ANTHROPIC : Dialect.OPENAI;
+        Dialect dialect = path.contains("/v1/messages") || path.contains("/v1/models") && req.getHeader("anthropic-version") != null
+                ? Dialect.ANTHROPIC : Dialect.OPENAI;
         open.incrementAndGet();
         // the end handler runs when the answer is ended or its connection is lost, exactly once
         req.response().endHandler(v -> open.decrementAndGet());
@@ -248,7 +256,11 @@ public final class FakeUpstream implements AutoCloseable {
             String auth = req.getHeader("authorization");
             String apiKey = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : req.getHeader("x-api-key");
             Received r = new Received(side, dialect, path, apiKey, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                    text, stream);
+                    text, stream, req.method().name(), req.query());
+            req.response().putHeader("x-request-id", "req_fake_" + received.size());
+            if (dialect == Dialect.ANTHROPIC) {
+                req.response().putHeader("request-id", "req_fake_" + received.size());
+            }
             received.add(r);
             for (Rule rule : rules) {
                 if (rule.match.test(r) && rule.remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
@@ -266,6 +278,16 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void success(Received r, HttpServerRequest req, int chunks, long delayMs) {
+        JsonObject other = OtherRoutes.answer(r);
+        if (other != null && !(r.path().endsWith("/v1/responses") && r.stream())) {
+            req.response().putHeader("content-type", "application/json").end(other.encode());
+            return;
+        }
+        if (r.path().endsWith("/v1/responses")) {
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            sendEvents(req, OtherRoutes.responseEvents(answerText(r.side()), chunks), 0, delayMs, () -> req.response().end());
+            return;
+        }
         if (!r.stream()) {
             req.response().putHeader("content-type", "application/json").end(fullAnswer(r).encode());
             return;
@@ -338,16 +360,24 @@ public final class FakeUpstream implements AutoCloseable {
             out.add(event("message_stop", new JsonObject().put("type", "message_stop")));
             return out;
         }
+        // as OpenAI does: usage (a usage-only last chunk, and "usage":null in the others) only when asked for
+        boolean usage = r.body().contains("\"include_usage\":true");
         for (int i = 0; i < chunks; i++) {
             String piece = i == 0 ? text : " " + i;
-            out.add(data(chunk(new JsonObject().put("content", piece), null).putNull("usage")));
+            out.add(data(withUsageNull(chunk(new JsonObject().put("content", piece), null), usage)));
         }
-        out.add(data(chunk(new JsonObject(), "stop").putNull("usage")));
-        out.add(data(new JsonObject().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
-                .put("created", 1_700_000_000L).put("model", "gpt-fake").put("choices", new JsonArray())
-                .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15))));
+        out.add(data(withUsageNull(chunk(new JsonObject(), "stop"), usage)));
+        if (usage) {
+            out.add(data(new JsonObject().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
+                    .put("created", 1_700_000_000L).put("model", "gpt-fake").put("choices", new JsonArray())
+                    .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15))));
+        }
         out.add(Buffer.buffer("data: [DONE]\n\n"));
         return out;
+    }
+
+    private static JsonObject withUsageNull(JsonObject chunk, boolean usage) {
+        return usage ? chunk.putNull("usage") : chunk;
     }
 
     private static JsonObject chunk(JsonObject delta, String finish) {

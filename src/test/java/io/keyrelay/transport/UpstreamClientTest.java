@@ -202,7 +202,7 @@ class UpstreamClientTest {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         Endpoint endpoint = Endpoint.of(URI.create(server.url("/v1/messages")), false);
         ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
-        client.send(endpoint, headers, body, new UpstreamListener() {
+        client.send(endpoint, UpstreamCall.POST, endpoint.target("", null), headers, body, new UpstreamListener() {
             private int status;
             private final StringBuilder text = new StringBuilder();
 
