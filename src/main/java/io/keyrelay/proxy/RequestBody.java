@@ -24,7 +24,7 @@ enum RequestBody {
 
     /** Jackson's own limit (StreamReadConstraints), stated here because clients meet it. */
     static final int MAX_DEPTH = 1000;
-    private static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+    private static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
     static RequestBody check(Buffer body) {
         ByteView bytes = ByteView.of(body);

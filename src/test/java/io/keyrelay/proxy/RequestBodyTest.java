@@ -111,6 +111,19 @@ class RequestBodyTest {
         }
     }
 
+    /** Field names are kept in Jackson's shared symbol table; bodies full of new names must not fill it up or fail. */
+    @Test
+    void bodiesOfManyDistinctFieldNamesStayValid() {
+        for (int body = 0; body < 20; body++) {
+            StringBuilder b = new StringBuilder("{\"stream\":true");
+            for (int i = 0; i < 5_000; i++) {
+                b.append(",\"f").append(body).append('_').append(i).append("\":").append(i);
+            }
+            assertEquals(RequestBody.STREAMING, check(b.append('}').toString()), "body " + body);
+        }
+        assertEquals(RequestBody.NOT_STREAMING, check("{\"model\":\"m\"}"), "and the table still serves small bodies");
+    }
+
     private static String nested(int depth) {
         return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
     }
