@@ -23,6 +23,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -122,11 +124,22 @@ public final class KeyRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Vert.x decodes JSON with Jackson databind, which builds its deserializers under a lock on first use; decoding
+     * once here, before any event loop serves, keeps that lock off the event loops (upstream error bodies and
+     * usage requests are decoded there).
+     */
+    private static void warmJsonDecoding() {
+        new JsonObject("{\"a\":[1,\"b\",{\"c\":null,\"d\":true,\"e\":1.5}]}");
+        new JsonArray("[{}]");
+    }
+
     private void deployHttp() {
         Config config = services.config();
         Config.Server server = config.server();
         HttpServerOptions options = serverOptions(config);
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        warmJsonDecoding();
         await(vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(options, config.edge(), server.shutdownGrace(),
                     (vx, ctx) -> FrontDoor.create(vx, services));
