@@ -12,10 +12,9 @@ import java.util.Arrays;
 /**
  * KeyRelay's log line, written straight to UTF-8 bytes without a pattern: the text of
  * {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{0} - %msg%n} (a stack trace, when there is
- * one, follows as the pattern's implicit {@code %ex} writes it). KeyRelay logs every forwarded request (SPEC §1);
- * the pattern's converters, date formatter and logger name cache, and the string built and then encoded, cost a
- * visible part of a request's CPU and three arrays a line. Here a line is one array; the date's text up to the second
- * is made once a second.
+ * one, follows as the pattern's implicit {@code %ex} writes it). A line is written into one array; the
+ * date's text up to the second is made once a second. Why it is owned rather than logback's pattern encoder:
+ * docs/performance.md, "Owned code".
  */
 public final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final byte[] LINE_END = CoreConstants.LINE_SEPARATOR.getBytes(StandardCharsets.US_ASCII);

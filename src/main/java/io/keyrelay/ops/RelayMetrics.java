@@ -30,8 +30,7 @@ import java.util.function.IntSupplier;
 
 /**
  * KeyRelay's Prometheus metrics (SPEC §7). The proxy's meters are resolved once and kept in arrays indexed by
- * route, endpoint and status, so recording a request costs a few array reads and an atomic add; key and backup
- * gauges are read from memory when Prometheus scrapes.
+ * route, endpoint and status; key and backup gauges are read from memory when Prometheus scrapes.
  */
 public final class RelayMetrics implements ProxyObserver, AutoCloseable {
     private static final ClientRoute[] ROUTES = ClientRoute.values();

@@ -21,15 +21,16 @@ enum ExchangePhase {
     /** The client left before its answer was over. */
     CLIENT_GONE;
 
-    private Set<ExchangePhase> next() {
-        return switch (this) {
-            case WAITING_FOR_KEY -> EnumSet.of(WAITING_FOR_KEY, AWAITING_HEAD, FINISHED, CLIENT_GONE);
-            case AWAITING_HEAD -> EnumSet.of(READING_REFUSAL, RELAYING, WAITING_FOR_KEY, FINISHED, CLIENT_GONE);
-            case READING_REFUSAL -> EnumSet.of(WAITING_FOR_KEY, FINISHED, CLIENT_GONE);
-            // a 2xx that breaks before its first byte reached the client leaves room for another key
-            case RELAYING -> EnumSet.of(FINISHED, WAITING_FOR_KEY, CLIENT_GONE);
-            case FINISHED, CLIENT_GONE -> EnumSet.noneOf(ExchangePhase.class);
-        };
+    private Set<ExchangePhase> next;
+
+    static {
+        WAITING_FOR_KEY.next = EnumSet.of(WAITING_FOR_KEY, AWAITING_HEAD, FINISHED, CLIENT_GONE);
+        AWAITING_HEAD.next = EnumSet.of(READING_REFUSAL, RELAYING, WAITING_FOR_KEY, FINISHED, CLIENT_GONE);
+        READING_REFUSAL.next = EnumSet.of(WAITING_FOR_KEY, FINISHED, CLIENT_GONE);
+        // a 2xx that breaks before its first byte reached the client leaves room for another key
+        RELAYING.next = EnumSet.of(FINISHED, WAITING_FOR_KEY, CLIENT_GONE);
+        FINISHED.next = EnumSet.noneOf(ExchangePhase.class);
+        CLIENT_GONE.next = EnumSet.noneOf(ExchangePhase.class);
     }
 
     /** Whether the exchange is over: nothing more is sent to the client or the upstream. */
@@ -39,7 +40,7 @@ enum ExchangePhase {
 
     /** {@code next}, when it may follow this phase. */
     ExchangePhase check(ExchangePhase next) {
-        if (!next().contains(next)) {
+        if (!this.next.contains(next)) {
             throw new IllegalStateException("an exchange cannot go from " + this + " to " + next);
         }
         return next;

@@ -40,15 +40,15 @@ public final class ProxyHandler {
         // counted when it ends; replaced by one that also gives the body back, and then by the exchange's
         req.response().endHandler(v -> context.observer.requestEnded(route, req, null, null));
         Authentication auth = context.clientKeys.authenticate(presentedKey(req));
-        ClientRequest anonymous = new ClientRequest(req, route, dialect, null);
         if (auth instanceof Authentication.Rejected r) {
-            Responses.beforeBody(anonymous, 401, ErrorKind.AUTHENTICATION, r.message());
+            Responses.beforeBody(new ClientRequest(req, route, dialect, null), 401, ErrorKind.AUTHENTICATION, r.message());
             return;
         }
         if (auth instanceof Authentication.Limited l) {
             req.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, l.retryAfter().toSeconds())))
                     .putHeader("x-should-retry", "false"); // the client's own limit: retrying at once only adds to it
-            Responses.beforeBody(anonymous, 429, ErrorKind.RATE_LIMITED, "Rate limit exceeded for this API key");
+            Responses.beforeBody(new ClientRequest(req, route, dialect, null), 429, ErrorKind.RATE_LIMITED,
+                    "Rate limit exceeded for this API key");
             return;
         }
         ClientRequest request = new ClientRequest(req, route, dialect, ((Authentication.Accepted) auth).key().id());

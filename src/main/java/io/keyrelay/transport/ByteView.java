@@ -6,7 +6,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The bytes of a {@link Buffer} as an array region, without copying when the buffer is on the heap (as Vert.x
- * hands out request and response chunks), so hot paths scan plain arrays instead of calling {@code getByte} per byte.
+ * hands out request chunks); a direct buffer is copied.
  */
 public record ByteView(byte[] array, int offset, int length) {
 

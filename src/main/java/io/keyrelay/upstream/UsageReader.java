@@ -34,10 +34,7 @@ public final class UsageReader {
         this.scratch = scratch;
     }
 
-    /**
-     * The array a direct buffer's chunk is copied into to be scanned. One per event loop: thousands of streams then
-     * scan in one array that stays in the CPU's cache, instead of one array each. Not for use by two threads.
-     */
+    /** The array a direct buffer's chunk is copied into to be scanned, shared by one event loop's readers. */
     public static final class Scratch {
         private byte[] bytes = new byte[2048];
 
