@@ -64,8 +64,7 @@ public enum ClientRoute {
         String path = req.path();
         ClientRoute[] routes = BY_PATH.get(path);
         if (routes == null) {
-            if (!path.startsWith(MODEL_PREFIX) || path.length() == MODEL_PREFIX.length()
-                    || path.indexOf('/', MODEL_PREFIX.length()) >= 0) {
+            if (!path.startsWith(MODEL_PREFIX) || !isModelId(path, MODEL_PREFIX.length())) {
                 return null;
             }
             routes = new ClientRoute[] {MODEL};
@@ -80,6 +79,26 @@ public enum ClientRoute {
             allowed.add(r.method);
         }
         return new WrongMethod(allowed, Dialect.forPath(path));
+    }
+
+    /**
+     * A model id as the APIs spell them (letters, digits, {@code - _ . : @}), not {@code .} or {@code ..}: the id goes
+     * upstream as a path segment, so nothing an upstream could read as another path (slashes, escapes) passes.
+     */
+    static boolean isModelId(String path, int from) {
+        int length = path.length() - from;
+        if (length == 0 || length > 256 || path.startsWith(".", from) && (length == 1 || length == 2 && path.charAt(from + 1) == '.')) {
+            return false;
+        }
+        for (int i = from; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '@';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private final Found found = new Found(this);

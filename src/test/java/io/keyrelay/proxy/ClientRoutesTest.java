@@ -153,7 +153,10 @@ class ClientRoutesTest {
         assertNoRetry(wrongMethod, 405);
         assertEquals("POST", wrongMethod.headers().firstValue("allow").orElseThrow());
         assertEquals("error", new JsonObject(wrongMethod.body()).getString("type"));
-        assertEquals(0, relay.upstream.received().size());
+        for (String id : new String[] {"..", "..%2F..%2Fuser%2Fbalance", "gpt%2F4o", ".", "a%00b"}) {
+            assertNoRetry(get("/v1/models/" + id, Map.of()), 404);
+        }
+        assertEquals(0, relay.upstream.received().size(), "no model id that could read as another path goes upstream");
     }
 
     @Test
