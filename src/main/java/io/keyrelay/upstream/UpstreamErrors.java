@@ -96,21 +96,31 @@ public final class UpstreamErrors {
         }
         StringBuilder codes = new StringBuilder();
         StringBuilder text = new StringBuilder();
-        collect(json, null, codes, text);
+        collect(json, null, Level.TOP, codes, text);
         return new ErrorReport(codes.toString(), text.toString());
     }
 
-    private static void collect(Object value, String field, StringBuilder codes, StringBuilder text) {
+    /** Where a value sits: in the body itself, in its top-level {@code error}, or anywhere deeper. */
+    private enum Level { TOP, ERROR, QUOTED }
+
+    /**
+     * {@code level}: whether the object is the body itself or its top-level {@code error}, where the upstream names the
+     * error; {@code type} or {@code code} anywhere deeper (a validation error quoting the request's content blocks)
+     * is text like the rest.
+     */
+    private static void collect(Object value, String field, Level level, StringBuilder codes, StringBuilder text) {
         if (value instanceof JsonObject o) {
             for (Map.Entry<String, Object> e : o) {
-                collect(e.getValue(), e.getKey(), codes, text);
+                Level inner = !(e.getValue() instanceof JsonObject) ? level
+                        : level == Level.TOP && "error".equals(e.getKey()) ? Level.ERROR : Level.QUOTED;
+                collect(e.getValue(), e.getKey(), inner, codes, text);
             }
         } else if (value instanceof JsonArray a) {
             for (Object item : a) {
-                collect(item, field, codes, text);
+                collect(item, field, Level.QUOTED, codes, text);
             }
         } else if (value instanceof String || value instanceof Number) {
-            boolean own = "type".equals(field) || "code".equals(field);
+            boolean own = level != Level.QUOTED && ("type".equals(field) || "code".equals(field));
             (own ? codes : text).append(value).append('\n');
         }
     }

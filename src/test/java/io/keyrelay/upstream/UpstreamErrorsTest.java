@@ -46,6 +46,16 @@ class UpstreamErrorsTest {
         assertEquals(io.keyrelay.keys.ErrorReport.unstructured("<html>Over Budget</html>"), UpstreamErrors.report("<html>Over Budget</html>"));
     }
 
+    /** A validation error that quotes the request's content blocks carries the client's own "type" values. */
+    @org.junit.jupiter.api.Test
+    void typeAndCodeDeeperThanTheErrorObjectAreQuotedText() {
+        io.keyrelay.keys.ErrorReport quoted = UpstreamErrors.report("{\"detail\":[{\"type\":\"extra_forbidden\","
+                + "\"input\":{\"type\":\"over budget\",\"code\":\"banned\"}}],"
+                + "\"error\":{\"type\":\"invalid_request_error\",\"details\":{\"code\":\"blocked\"}}}");
+        assertEquals("invalid_request_error\n", quoted.codes());
+        assertEquals("extra_forbidden\nover budget\nbanned\nblocked\n", quoted.text());
+    }
+
     @org.junit.jupiter.api.Test
     void onlyJsonMessagesPass() {
         assertNull(UpstreamErrors.clientMessage("<html>502 Bad Gateway nginx</html>"));
