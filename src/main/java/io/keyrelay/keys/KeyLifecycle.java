@@ -57,6 +57,10 @@ public final class KeyLifecycle {
     public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter,
                                     boolean requestRotatedAlready) {
         FailureDecision decision = policy.decide(failure, used, clock.instant());
+        if (decision.action() == KeyAction.ROTATE && !pool.canRotate(used)) {
+            // another request already replaced this key or is replacing it: nothing to do, and no rotation to count
+            return new FailureDecision(failure, KeyAction.NONE, decision.retry());
+        }
         RotationBrake.Hold hold = decision.action() == KeyAction.ROTATE ? brake.check(requestRotatedAlready)
                 : RotationBrake.Hold.NONE;
         if (hold != RotationBrake.Hold.NONE) {

@@ -96,6 +96,12 @@ public final class KeyPool {
         return Optional.ofNullable(currentSelection().nextRecovery());
     }
 
+    /** Whether {@code expected} is still the key as it is now, with no rotation of it under way. */
+    public boolean canRotate(PoolKey expected) {
+        Entry current = entries.get(expected.id());
+        return current != null && !current.rotating() && sameState(current.key(), expected);
+    }
+
     public boolean isRotating(String id) {
         Entry e = entries.get(id);
         return e != null && e.rotating();

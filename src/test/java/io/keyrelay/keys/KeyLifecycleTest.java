@@ -119,6 +119,20 @@ class KeyLifecycleTest {
 
     enum Outcome { FAILOVER, ROTATE, COOLDOWN, NOTHING }
 
+    @Test
+    void aKeyAlreadyReplacedByAnotherRequestIsNotRotatedAgainNorCountedAgainstTheBurst() {
+        f.addKey("k1", false);
+        f.addBackup("b1", false);
+        f.addBackup("b2", false);
+        PoolKey pickedByTwoRequests = f.key("k1");
+        FailureClass quota = CLASSIFIER.classify(402, ErrorReport.unstructured("insufficient balance"), RequestText.NONE);
+        assertEquals(KeyAction.ROTATE, f.lifecycle.onAnswer(pickedByTwoRequests, quota, 402, Optional.empty(), false).action());
+        FailureDecision late = f.lifecycle.onAnswer(pickedByTwoRequests, quota, 402, Optional.empty(), false);
+        assertEquals(KeyAction.NONE, late.action(), "the key was already replaced");
+        assertTrue(late.retry(), "the request still goes on to another key");
+        assertEquals(1, f.backups.countAvailable(), "one backup used, not two");
+    }
+
     @ParameterizedTest(name = "{0} \"{1}\" on a {3} key with enableFailover={2} -> {4}, retry={5}")
     @CsvSource(delimiter = '|', value = {
             // success
