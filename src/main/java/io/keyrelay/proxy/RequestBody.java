@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.keyrelay.transport.ByteView;
+import io.keyrelay.upstream.RequestJson;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,7 @@ enum RequestBody {
 
     /** Jackson's own limit (StreamReadConstraints), stated here because clients meet it. */
     static final int MAX_DEPTH = 1000;
-    private static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
+    private static final JsonFactory JSON = RequestJson.FACTORY;
 
     static RequestBody check(Buffer body) {
         ByteView bytes = ByteView.of(body);

@@ -15,7 +15,7 @@ import java.util.List;
  * the body; a body that cannot be read as JSON counts as mentioning every word (an error then never steers the key).
  */
 public final class ClientRequestText implements RequestText {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final JsonFactory JSON = RequestJson.FACTORY;
 
     private final ByteView body;
     private final List<String> forwardedText;

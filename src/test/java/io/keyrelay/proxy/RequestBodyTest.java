@@ -124,6 +124,12 @@ class RequestBodyTest {
         assertEquals(RequestBody.NOT_STREAMING, check("{\"model\":\"m\"}"), "and the table still serves small bodies");
     }
 
+    @Test
+    void aStringLongerThanJacksonsDefaultLimitIsValid() {
+        String document = "A".repeat(21_000_000); // Jackson refuses strings over 20,000,000 characters by default
+        assertEquals(RequestBody.NOT_STREAMING, check("{\"model\":\"m\",\"data\":\"" + document + "\"}"));
+    }
+
     private static String nested(int depth) {
         return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
     }
