@@ -85,9 +85,19 @@ public final class BodyEncodings {
     /** HTTP's deflate is zlib (RFC 1950); some clients send raw deflate (RFC 1951): both are read. */
     private static byte[] inflate(byte[] bytes, long maxBytes) throws IOException, TooLarge {
         try {
-            return readAll(new InflaterInputStream(new ByteArrayInputStream(bytes), new Inflater(false)), maxBytes);
+            return inflate(bytes, false, maxBytes);
         } catch (java.util.zip.ZipException notZlib) {
-            return readAll(new InflaterInputStream(new ByteArrayInputStream(bytes), new Inflater(true)), maxBytes);
+            return inflate(bytes, true, maxBytes);
+        }
+    }
+
+    /** An inflater given to a stream is not ended by the stream's close: its native memory is freed here. */
+    private static byte[] inflate(byte[] bytes, boolean raw, long maxBytes) throws IOException, TooLarge {
+        Inflater inflater = new Inflater(raw);
+        try {
+            return readAll(new InflaterInputStream(new ByteArrayInputStream(bytes), inflater), maxBytes);
+        } finally {
+            inflater.end();
         }
     }
 

@@ -168,6 +168,9 @@ final class AnswerRelay {
         state = State.RELAYING;
         resp.setStatusCode(head.status());
         ForwardedHeaders.toClient(head, resp.headers());
+        if (stripper != null) {
+            resp.headers().remove(HttpHeaders.CONTENT_LENGTH); // the stream the client gets is shorter than upstream's
+        }
         if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             resp.setChunked(true);
         }

@@ -26,6 +26,7 @@ final class BodyReader implements Handler<Buffer> {
     private long length;
     private long held;
     private boolean rejected;
+    private boolean released;
 
     /** {@code onBody} gets the whole (decoded) body and the way to give it back to the budget. */
     BodyReader(ClientRequest request, long maxBytes, BodyBudget budget, BiConsumer<Buffer, Runnable> onBody) {
@@ -37,7 +38,7 @@ final class BodyReader implements Handler<Buffer> {
 
     @Override
     public void handle(Buffer chunk) {
-        if (rejected || request.http().response().ended()) {
+        if (rejected || isOver()) {
             return;
         }
         length += chunk.length();
@@ -61,7 +62,7 @@ final class BodyReader implements Handler<Buffer> {
     }
 
     void end() {
-        if (rejected || request.http().response().ended()) {
+        if (rejected || isOver()) {
             return;
         }
         Buffer body = gathered != null ? gathered : first != null ? first : Buffer.buffer();
@@ -72,7 +73,7 @@ final class BodyReader implements Handler<Buffer> {
         }
         Vertx.currentContext().<Buffer>executeBlocking(() -> BodyEncodings.decode(body, encoding, maxBytes), false)
                 .onComplete(decoded -> {
-                    if (request.http().response().ended()) {
+                    if (isOver()) {
                         return;
                     }
                     if (decoded.succeeded()) {
@@ -85,6 +86,11 @@ final class BodyReader implements Handler<Buffer> {
                         Responses.error(request, 400, ErrorKind.INVALID_REQUEST, decoded.cause().getMessage());
                     }
                 });
+    }
+
+    /** The answer is written or the client is gone (its bytes then went back to the budget already). */
+    private boolean isOver() {
+        return released || request.http().response().ended() || request.http().response().closed();
     }
 
     /** Takes bytes from the budget; when they do not fit, the request is refused (503) and false is returned. */
@@ -108,6 +114,7 @@ final class BodyReader implements Handler<Buffer> {
 
     /** Gives the body's bytes back to the budget; once, however the request ends. */
     void release() {
+        released = true;
         if (held > 0) {
             budget.giveBack(held);
             held = 0;

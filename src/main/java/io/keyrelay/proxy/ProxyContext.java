@@ -15,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.stream.Stream;
 
 /**
  * What every exchange on one event loop shares: the services, that loop's upstream transport and deadlines, the
@@ -60,9 +59,7 @@ final class ProxyContext {
         this.firstByteTimeoutMs = up.firstByteTimeout().toMillis();
         this.streamIdleTimeoutMs = up.streamIdleTimeout().toMillis();
         this.deadlines = Deadlines.checkedEvery(vertx, Math.min(firstByteTimeoutMs, streamIdleTimeoutMs));
-        boolean https = Stream.of(up.primaryMessages(), up.primaryCompletions(), up.failoverMessages(),
-                up.failoverCompletions()).anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
-        this.upstream = UpstreamTransport.onThisEventLoop(vertx, new TransportSettings(https, up.caFile(),
+        this.upstream = UpstreamTransport.onThisEventLoop(vertx, new TransportSettings(endpoints.anyHttps(), up.caFile(),
                 up.connectTimeout().toMillis(), KEEP_ALIVE_MS, MAX_IDLE_PER_HOST, MAX_HEADER_BYTES));
     }
 
