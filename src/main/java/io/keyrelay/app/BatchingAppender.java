@@ -17,11 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Hands log events to one writer thread without ever making the caller wait: event loops log every forwarded request
  * (SPEC §1), and neither a slow log sink nor a lock may stall them. Callers add to a lock-free queue and return; the
- * writer wakes every {@code flushMillis} (default 20) and writes what has queued, so a busy proxy costs one wake-up
- * per batch, not one per line (logback's AsyncAppender signals its worker for every event). Should more than
+ * writer wakes every {@code flushMillis} (default 20) and writes what has queued. Should more than
  * {@code maxQueued} lines wait (a sink slower than the traffic for that long), further lines are counted instead of
  * kept, and the count is logged once the writer catches up. Attached sinks that buffer ({@link java.io.Flushable},
- * such as {@link BufferedConsoleAppender}) are flushed after each batch, so a batch costs one write, not one per line.
+ * such as {@link BufferedConsoleAppender}) are flushed after each batch.
  */
 public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {

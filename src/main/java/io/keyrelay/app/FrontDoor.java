@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 /**
- * The first handler of every request: proxy routes go straight to the proxy (no router on the hot path), all
+ * The first handler of every request: proxy routes go straight to the proxy, all
  * others to the router of admin, UI and operations routes.
  */
 final class FrontDoor implements Handler<HttpServerRequest> {

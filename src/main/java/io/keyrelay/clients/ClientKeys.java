@@ -141,7 +141,7 @@ public final class ClientKeys {
     }
 
     private static byte[] sha256(String secret) {
-        // one digest per thread: every proxy request hashes the presented key, and getInstance looks up providers
+        // one digest per thread: a MessageDigest is not thread-safe
         return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 

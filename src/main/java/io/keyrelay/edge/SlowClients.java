@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The deadlines of one event loop's client connections (SPEC §8): a connection must send a whole request head within
  * the header timeout of opening, or of its last answer ending (so an idle keep-alive connection is closed after that
  * long too); a request body must keep arriving at the minimum rate once that much time has passed since its head, or
- * the request is answered 408 and its connection closed. One periodic check walks the loop's connections, so a
- * request costs a map lookup and a clock read, not a timer. Used only on its event loop.
+ * the request is answered 408 and its connection closed. One periodic check walks the loop's connections. Used only
+ * on its event loop.
  */
 public final class SlowClients {
     private static final Logger log = LoggerFactory.getLogger(SlowClients.class);

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * The timeouts of the calls on one event loop (first byte, stream idle), all checked by one periodic tick rather than
  * a timer each: a deadline fires at most one tick late; the tick is a quarter of the shortest timeout, between
  * 10 ms and 1 s. Time comes from the injected ticker (nanoseconds). Used only on its event loop. The active
- * deadlines form a linked list through themselves, so starting and cancelling one allocates nothing beyond it.
+ * deadlines form a linked list through themselves.
  */
 public final class Deadlines {
     private final LongSupplier ticker;

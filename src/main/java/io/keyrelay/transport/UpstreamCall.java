@@ -13,7 +13,7 @@ import java.util.Map;
  * that is the only way to tell the upstream to stop.
  */
 public final class UpstreamCall {
-    /** A body up to this size goes out in the same buffer as the head (one copy, one send); a larger one follows it. */
+    /** A body up to this size goes out in the same buffer as the head; a larger one follows it. */
     static final int INLINE_BODY_BYTES = 16 * 1024;
     static final byte[] POST = {'P', 'O', 'S', 'T', ' '};
     static final byte[] GET = {'G', 'E', 'T', ' '};
