@@ -129,8 +129,8 @@ public record Config(
                 env.bytes("KEYRELAY_MIN_BODY_RATE", 4 * 1024),
                 env.list("KEYRELAY_ALLOWED_HOSTS", List.of()),
                 env.list("KEYRELAY_TRUSTED_PROXIES", List.of()));
-        URI primaryBase = env.url("KEYRELAY_PRIMARY_BASE_URL", PRIMARY_BASE);
-        URI failoverBase = env.url("KEYRELAY_FAILOVER_BASE_URL", FAILOVER_BASE);
+        URI primaryBase = env.baseUrl("KEYRELAY_PRIMARY_BASE_URL", PRIMARY_BASE);
+        URI failoverBase = env.baseUrl("KEYRELAY_FAILOVER_BASE_URL", FAILOVER_BASE);
         Upstream upstream = new Upstream(primaryBase, failoverBase,
                 env.url("KEYRELAY_PRIMARY_MESSAGES_URL", join(primaryBase, "/v1/messages")),
                 env.url("KEYRELAY_PRIMARY_COMPLETIONS_URL", join(primaryBase, "/v1/chat/completions")),

@@ -96,6 +96,15 @@ final class Env {
         return optional(name) == null ? null : url(name, null);
     }
 
+    /** A URL that paths are appended to: no query or fragment, which would end up before the path. */
+    URI baseUrl(String name, String fallback) {
+        URI uri = url(name, fallback);
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid(name, uri.toString(), "an http:// or https:// URL without a query or fragment");
+        }
+        return uri;
+    }
+
     URI url(String name, String fallback) {
         String v = string(name, fallback);
         try {

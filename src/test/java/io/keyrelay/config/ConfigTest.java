@@ -67,6 +67,8 @@ class ConfigTest {
             "KEYRELAY_SYNC_INTERVAL   | 0s            | a duration greater than zero",
             "KEYRELAY_MAX_BODY_BYTES  | lots          | a size",
             "KEYRELAY_PRIMARY_MESSAGES_URL | ftp://x/y | an http:// or https:// URL",
+            "KEYRELAY_PRIMARY_BASE_URL | https://h/?a=b | without a query or fragment",
+            "KEYRELAY_FAILOVER_BASE_URL | https://h/api#x | without a query or fragment",
             "KEYRELAY_MONGODB_URI     | postgres://x  | a mongodb:// or mongodb+srv:// connection string",
             "KEYRELAY_ADMIN_TOKEN     | short         | at least 16 characters",
             "KEYRELAY_UPSTREAM_CA_FILE | /nonexistent/ca.pem | cannot read certificates from /nonexistent/ca.pem",
