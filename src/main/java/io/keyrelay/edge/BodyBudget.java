@@ -31,11 +31,14 @@ public final class BodyBudget {
 
     /** Takes {@code bytes} if they fit; false (and nothing taken) when they do not. */
     public boolean take(long bytes) {
-        if (held.addAndGet(bytes) <= limit) {
-            return true;
-        }
-        held.addAndGet(-bytes);
-        return false;
+        long now;
+        do {
+            now = held.get();
+            if (now + bytes > limit) {
+                return false;
+            }
+        } while (!held.compareAndSet(now, now + bytes));
+        return true;
     }
 
     public void giveBack(long bytes) {
