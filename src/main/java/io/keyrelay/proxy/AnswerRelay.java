@@ -1,7 +1,6 @@
 package io.keyrelay.proxy;
 
 import io.keyrelay.keys.PoolKey;
-import io.keyrelay.upstream.Dialect;
 import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
 import io.keyrelay.upstream.UsageReader;
@@ -142,8 +141,7 @@ final class AnswerRelay {
         }
         countUsage();
         log.warn("key={} stream broke after the first byte: {}", key.id(), cause.toString());
-        String type = resp.headers().get(HttpHeaders.CONTENT_TYPE);
-        if (streamAsked || type != null && type.startsWith("text/event-stream")) {
+        if (streamAsked || isEventStream(resp.headers().get(HttpHeaders.CONTENT_TYPE))) {
             resp.end(request.dialect().streamErrorEvent(ErrorKind.STREAM_INTERRUPTED,
                     "The upstream stream was interrupted; the answer is incomplete"));
         } else {
@@ -210,7 +208,10 @@ final class AnswerRelay {
     }
 
     private static boolean isEventStream(ResponseHead head) {
-        String type = head.header(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.startsWith("text/event-stream");
+        return isEventStream(head.header(HttpHeaders.CONTENT_TYPE));
+    }
+
+    private static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.startsWith("text/event-stream");
     }
 }

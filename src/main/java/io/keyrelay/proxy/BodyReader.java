@@ -7,7 +7,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.function.BiConsumer;
 
 /**
@@ -100,9 +99,7 @@ final class BodyReader implements Handler<Buffer> {
             return true;
         }
         reject();
-        request.http().response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-        Responses.beforeBody(request, 503, ErrorKind.NO_KEY_AVAILABLE,
-                "KeyRelay is receiving too many request bodies at once; retry shortly");
+        Responses.bodyBudgetFull(request);
         return false;
     }
 

@@ -72,9 +72,7 @@ public final class ProxyHandler {
             return;
         }
         if (declared > 0 && !budget.wouldFit(declared)) {
-            req.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            Responses.beforeBody(request, 503, ErrorKind.NO_KEY_AVAILABLE,
-                    "KeyRelay is receiving too many request bodies at once; retry shortly");
+            Responses.bodyBudgetFull(request);
             return;
         }
         BodyReader body = new BodyReader(request, context.maxBodyBytes, budget, (bytes, release) -> onBody(request, bytes, release));

@@ -26,6 +26,13 @@ final class Responses {
         error(request, status, kind, message);
     }
 
+    /** 503 before the body is read: the bodies buffered at once would go over the budget; retrying soon may fit. */
+    static void bodyBudgetFull(ClientRequest request) {
+        request.http().response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+        beforeBody(request, 503, ErrorKind.NO_KEY_AVAILABLE,
+                "KeyRelay is receiving too many request bodies at once; retry shortly");
+    }
+
     static void error(ClientRequest request, int status, ErrorKind kind, String message) {
         error(request.http().response(), request.dialect(), status, kind, message);
     }
