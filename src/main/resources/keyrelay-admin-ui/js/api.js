@@ -15,6 +15,15 @@ export class ApiError extends Error {
 }
 
 let unauthorizedListener = () => {};
+let staleListener = () => {};
+
+/** Called after every read the database serves: (stale, asOf) — stale when it was answered from memory instead. */
+export function onStaleRead(listener) {
+  staleListener = listener;
+}
+
+// reads served by the database (the others, alerts and session, never are)
+const DATABASE_READS = /^\/admin\/(ohmygpt|client-keys)\b/;
 
 /** Called when the session is missing or expired (any 401 outside sign-in). */
 export function onUnauthorized(listener) {
@@ -44,6 +53,9 @@ async function request(method, path, body, { reportUnauthorized = true } = {}) {
   const data = await readJson(response);
   if (response.status === 401 && reportUnauthorized) unauthorizedListener();
   if (!response.ok) throw new ApiError(response.status, data);
+  if (method === 'GET' && DATABASE_READS.test(path)) {
+    staleListener(response.headers.get('x-keyrelay-stale') === 'true', data && data.staleAsOf);
+  }
   return data;
 }
 

@@ -1,11 +1,13 @@
-// Starts the admin UI: translations, the hash router, the navigation bar, the alert banner and the auto-refresh timer.
-import { api, onUnauthorized } from './api.js';
+// Starts the admin UI: translations, the hash router, the navigation bar, the alert and database-outage banners and
+// the auto-refresh timer.
+import { api, onUnauthorized, onStaleRead } from './api.js';
 import {
   loadTranslations, t, translateTree, setLanguage, currentLanguage, onLanguageChange, LANGUAGES, languageName,
 } from './i18n.js';
 import { h } from './dom.js';
 import { isModalOpen } from './ui/modal.js';
 import { refreshAlerts, clearAlerts, renderAlerts } from './ui/alert-banner.js';
+import { setStale, clearStale, renderStale } from './ui/stale-banner.js';
 import { toast } from './ui/toast.js';
 import { describeError } from './ui/widgets.js';
 import * as keysPage from './pages/keys.js';
@@ -67,6 +69,7 @@ function showSignIn() {
   sessionExpired = false;
   setSignedInChrome(false);
   clearAlerts();
+  clearStale();
   const page = signInPage.create({
     expired,
     onSignedIn: () => {
@@ -122,6 +125,7 @@ async function start() {
     translateTree(document);
     updateTitle();
     renderAlerts();
+    renderStale();
     if (current) current.page.render();
   });
   onUnauthorized(() => {
@@ -131,6 +135,7 @@ async function start() {
     if (routeName() === SIGN_IN) showSignIn();
     else location.hash = `#/${SIGN_IN}`;
   });
+  onStaleRead(setStale);
   signOutButton.addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
   document.addEventListener('visibilitychange', tick);

@@ -26,7 +26,7 @@ public final class AdminApi {
 
     public static void mount(Router router, AdminServices services) {
         router.route("/admin/*").handler(new AuthHandler(services.auth()));
-        RouteTable table = new RouteTable(router, BODY_LIMIT);
+        RouteTable table = new RouteTable(router, BODY_LIMIT, services.clock());
         new SessionRoutes(services.auth()).register(table);
         new KeyRoutes(services).register(table);
         new BackupKeyRoutes(services).register(table);

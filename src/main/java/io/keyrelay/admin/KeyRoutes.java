@@ -10,10 +10,11 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Pool keys ({@code /admin/ohmygpt/keys}) and their stats. Reads come from the database, so they show what every
- * instance did; writes go through {@link io.keyrelay.keys.KeyAdministration}, which also updates this instance's
+ * instance did (while it is down, from this instance's pool, marked stale); writes go through {@link io.keyrelay.keys.KeyAdministration}, which also updates this instance's
  * pool at once (other instances follow at their next sync).
  */
 final class KeyRoutes {
@@ -28,18 +29,22 @@ final class KeyRoutes {
     }
 
     void register(RouteTable table) {
-        table.get("/admin/ohmygpt/keys", this::list);
+        table.get("/admin/ohmygpt/keys", this::list, ctx -> list(ctx, inMemory()));
         table.post("/admin/ohmygpt/keys", this::create);
         table.patch("/admin/ohmygpt/keys/:id", this::update);
         table.delete("/admin/ohmygpt/keys/:id", this::delete);
         table.post("/admin/ohmygpt/keys/:id/reset", this::reset);
-        table.get("/admin/ohmygpt/stats", this::stats);
+        table.get("/admin/ohmygpt/stats", this::stats, ctx -> stats(ctx, inMemory()));
     }
 
     private Callable<Reply> list(RoutingContext ctx) {
+        return list(ctx, this::stored);
+    }
+
+    private Callable<Reply> list(RoutingContext ctx, Supplier<List<PoolKey>> source) {
         Input.query(ctx).check();
         return () -> {
-            List<PoolKey> keys = stored();
+            List<PoolKey> keys = source.get();
             JsonArray views = new JsonArray();
             keys.forEach(k -> views.add(view(k)));
             return Reply.ok(new JsonObject().put("keys", views).mergeIn(Views.keyStats(keys, now())));
@@ -47,8 +52,12 @@ final class KeyRoutes {
     }
 
     private Callable<Reply> stats(RoutingContext ctx) {
+        return stats(ctx, this::stored);
+    }
+
+    private Callable<Reply> stats(RoutingContext ctx, Supplier<List<PoolKey>> source) {
         Input.query(ctx).check();
-        return () -> Reply.ok(Views.keyStats(stored(), now()));
+        return () -> Reply.ok(Views.keyStats(source.get(), now()));
     }
 
     private Callable<Reply> create(RoutingContext ctx) {
@@ -104,8 +113,13 @@ final class KeyRoutes {
         return services.keys().loadAll().stream().sorted(ORDER).toList();
     }
 
+    /** The keys as this instance's pool holds them (while the database cannot be read). */
+    private Supplier<List<PoolKey>> inMemory() {
+        return () -> services.administration().inMemory().stream().sorted(ORDER).toList();
+    }
+
     private JsonObject view(PoolKey k) {
-        return Views.key(k, services.keyUsage().pending(k.id()));
+        return Views.key(k, services.keyUsage().pending(k.id()), services.administration().breakers(k.id()));
     }
 
     private Instant now() {

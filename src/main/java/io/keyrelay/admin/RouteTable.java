@@ -1,20 +1,28 @@
 package io.keyrelay.admin;
 
+import io.keyrelay.keys.StoreUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * The admin route table. Each route reads and validates its input on the event loop and returns the blocking work
  * (the database calls), which runs on a worker thread; the answer is written back on the event loop. The table is
  * kept so that a known path with the wrong method gets 405 rather than 404.
+ *
+ * <p>Reads survive a database outage (SPEC §4): a read that cannot reach the database answers from memory (the
+ * route's own view of what this instance holds, or else its last good answer) marked stale; only a read with neither
+ * answers 503. Writes always answer 503 then.
  */
 final class RouteTable {
     /** Validates the request on the event loop; the returned work runs on a worker thread. */
@@ -26,17 +34,29 @@ final class RouteTable {
     record Endpoint(HttpMethod method, String path, Pattern pattern) {
     }
 
+    /** The total size of kept answers (characters of JSON). */
+    private static final long KEPT_ANSWERS_CHARS = 4L * 1024 * 1024;
+
     private final Router router;
     private final long bodyLimit;
+    private final Clock clock;
     private final List<Endpoint> table = new ArrayList<>();
+    private final LastAnswers lastAnswers = new LastAnswers(KEPT_ANSWERS_CHARS);
 
-    RouteTable(Router router, long bodyLimit) {
+    RouteTable(Router router, long bodyLimit, Clock clock) {
         this.router = router;
         this.bodyLimit = bodyLimit;
+        this.clock = clock;
     }
 
+    /** A read whose last good answer is given, marked stale, while the database is down. */
     void get(String path, Route route) {
-        add(HttpMethod.GET, path, blocking(route));
+        get(path, route, null);
+    }
+
+    /** A read answered by {@code fromMemory} (marked stale) while the database is down. */
+    void get(String path, Route route, Route fromMemory) {
+        add(HttpMethod.GET, path, read(route, fromMemory));
     }
 
     void post(String path, Route route) {
@@ -92,22 +112,56 @@ final class RouteTable {
         table.add(new Endpoint(method, path, Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+") + "/?")));
     }
 
-    private static Handler<RoutingContext> blocking(Route route) {
+    private Handler<RoutingContext> read(Route route, Route fromMemory) {
         return ctx -> {
-            Callable<Reply> work;
+            String target = ctx.request().uri();
+            Callable<Reply> memory;
             try {
-                work = route.prepare(ctx);
+                memory = fromMemory == null ? null : fromMemory.prepare(ctx);
             } catch (RuntimeException e) {
                 ctx.fail(e);
                 return;
             }
-            ctx.vertx().executeBlocking(work, false).onComplete(done -> {
-                if (done.succeeded()) {
-                    AdminErrors.send(ctx, done.result().status(), done.result().body());
-                } else {
-                    ctx.fail(done.cause());
+            run(ctx, route, fresh -> () -> {
+                try {
+                    Reply reply = fresh.call();
+                    if (memory == null) {
+                        lastAnswers.put(target, reply.body(), clock.instant());
+                    }
+                    return reply;
+                } catch (StoreUnavailableException e) {
+                    if (memory != null) {
+                        return memory.call().fromMemory();
+                    }
+                    LastAnswers.Kept kept = lastAnswers.get(target).orElseThrow(() -> e);
+                    return Reply.kept(new JsonObject(kept.body()), kept.readAt());
                 }
             });
         };
+    }
+
+    private static Handler<RoutingContext> blocking(Route route) {
+        return ctx -> run(ctx, route, work -> work);
+    }
+
+    /** Prepares the route on the event loop, runs its work (as {@code wrap} makes it) on a worker, then answers. */
+    private static void run(RoutingContext ctx, Route route, UnaryOperator<Callable<Reply>> wrap) {
+        Callable<Reply> work;
+        try {
+            work = wrap.apply(route.prepare(ctx));
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.vertx().executeBlocking(work, false).onComplete(done -> {
+            if (done.succeeded()) {
+                if (done.result().stale()) {
+                    ctx.response().putHeader(Reply.STALE_HEADER, "true");
+                }
+                AdminErrors.send(ctx, done.result().status(), done.result().body());
+            } else {
+                ctx.fail(done.cause());
+            }
+        });
     }
 }

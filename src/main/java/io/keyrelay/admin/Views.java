@@ -2,14 +2,17 @@ package io.keyrelay.admin;
 
 import io.keyrelay.clients.ClientKey;
 import io.keyrelay.keys.BackupKey;
+import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.KeyEvent;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.UsageDelta;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The JSON shapes of SPEC §5. API keys leave only masked; usage adds what this instance has counted but not yet
@@ -19,7 +22,16 @@ final class Views {
     private Views() {
     }
 
-    static JsonObject key(PoolKey k, UsageDelta pending) {
+    /** A pool key; {@code breakers}: its breakers that are not plainly closed (on this instance). */
+    static JsonObject key(PoolKey k, UsageDelta pending, List<EndpointBreakers.View> breakers) {
+        JsonArray breakerViews = new JsonArray();
+        for (EndpointBreakers.View b : breakers) {
+            breakerViews.add(new JsonObject()
+                    .put("endpoint", b.failoverEndpoint() ? "failover" : "primary")
+                    .put("state", b.state())
+                    .put("failures", b.failures())
+                    .put("openUntil", time(b.openUntil())));
+        }
         return new JsonObject()
                 .put("id", k.id())
                 .put("apiKey", k.maskedApiKey())
@@ -31,7 +43,8 @@ final class Views {
                 .put("lastError", k.lastError())
                 .put("cooldownUntil", time(k.cooldownUntil()))
                 .put("createdAt", time(k.createdAt()))
-                .put("replacedKey", k.replacedKey());
+                .put("replacedKey", k.replacedKey())
+                .put("breakers", breakerViews);
     }
 
     /** Counts by stored status; {@code availableKeys} counts keys that would serve now (expired cooldowns too). */

@@ -1,6 +1,7 @@
 package io.keyrelay.app;
 
 import io.keyrelay.config.Config;
+import io.keyrelay.keys.Heartbeat;
 import io.keyrelay.keys.PoolMaintenance;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.StoreUnavailableException;
@@ -10,22 +11,27 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The periodic work of one instance: reloading the pool and client keys, the cooldown sweep and usage flushes, all
- * run in order on the state writer. While the database is down the writer holds its head task, so each kind of
- * periodic work keeps at most one run queued instead of piling one up per tick; usage waits, summed per key in its
- * ledger (bounded by the number of keys), and nothing is dropped.
+ * The periodic work of one instance: its heartbeat (on a thread of its own); reloading the pool and client keys, the
+ * cooldown sweep, taking over dead peers' rotations and usage flushes, all run in order on the state writer. While
+ * the database is down the writer holds its head task, so each kind of periodic work keeps at most one run queued
+ * instead of piling one up per tick; usage waits, summed per key in its ledger (bounded by the number of keys), and
+ * nothing is dropped.
  */
 final class Housekeeping {
     private final Services services;
     private final PoolMaintenance maintenance;
+    private final Heartbeat heartbeat;
     private final List<Long> timers = new ArrayList<>();
     private final AtomicBoolean reloadQueued = new AtomicBoolean();
     private final AtomicBoolean sweepQueued = new AtomicBoolean();
     private final AtomicBoolean usageQueued = new AtomicBoolean();
+    private final AtomicBoolean takeoverQueued = new AtomicBoolean();
 
-    Housekeeping(Services services, PoolMaintenance maintenance) {
+    /** @param heartbeat already beating: the first beat is written before the instance serves */
+    Housekeeping(Services services, PoolMaintenance maintenance, Heartbeat heartbeat) {
         this.services = services;
         this.maintenance = maintenance;
+        this.heartbeat = heartbeat;
     }
 
     void start(Vertx vertx) {
@@ -33,6 +39,19 @@ final class Housekeeping {
         timers.add(vertx.setPeriodic(p.syncInterval().toMillis(), id -> reload()));
         timers.add(vertx.setPeriodic(p.cooldownSweepInterval().toMillis(), id -> sweep()));
         timers.add(vertx.setPeriodic(p.usageFlushInterval().toMillis(), id -> flushUsage()));
+        timers.add(vertx.setPeriodic(services.config().resilience().heartbeatInterval().toMillis(), id -> takeOver()));
+    }
+
+    /** Stops the heartbeat and leaves the instance registry; call once the writer has drained. */
+    void leave() {
+        heartbeat.close();
+    }
+
+    private void takeOver() {
+        if (takeoverQueued.compareAndSet(false, true)) {
+            maintenance.takeOverFromDeadPeers();
+            writer().submit("take-over done", () -> takeoverQueued.set(false));
+        }
     }
 
     void stop(Vertx vertx) {

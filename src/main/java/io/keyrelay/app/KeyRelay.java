@@ -7,7 +7,9 @@ import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.edge.TrustedProxies;
+import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.FailureClassifier;
+import io.keyrelay.keys.Heartbeat;
 import io.keyrelay.keys.KeyAdministration;
 import io.keyrelay.keys.KeyLifecycle;
 import io.keyrelay.keys.KeyPool;
@@ -62,7 +64,9 @@ public final class KeyRelay implements AutoCloseable {
         var keys = storage.keys();
         var backups = storage.backupKeys();
         ObservedEventLog events = new ObservedEventLog(storage.events());
-        KeyPool pool = new KeyPool(clock);
+        Config.Resilience resilience = config.resilience();
+        KeyPool pool = new KeyPool(clock, new EndpointBreakers(new EndpointBreakers.Settings(resilience.breakerFailures(),
+                resilience.breakerOpen(), resilience.breakerMaxOpen()), clock));
         SerialStateWriter writer = new SerialStateWriter("keyrelay-state-writer");
         KeyRotation rotation = new KeyRotation(keys, backups, events, clock, instance,
                 config.pool().exhaustedCooldown(), rotationListener);
@@ -85,7 +89,9 @@ public final class KeyRelay implements AutoCloseable {
                 clientKeys, writer, adminAuth, operations, proxy, admin);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
-                events, config.pool().eventRetention());
+                events, config.pool().eventRetention(), storage.peers(), resilience.peerStaleAfter());
+        Heartbeat heartbeat = new Heartbeat(storage.peers(), instance, clock);
+        heartbeat.start(resilience.heartbeatInterval());
         maintenance.start();
         clientKeys.reload();
         operations.readiness().markPoolLoaded();
@@ -98,7 +104,7 @@ public final class KeyRelay implements AutoCloseable {
         if (!vertx.isNativeTransportEnabled()) {
             log.info("network transport: Java NIO ({})", String.valueOf(vertx.unavailableNativeTransportCause()));
         }
-        KeyRelay relay = new KeyRelay(services, new Housekeeping(services, maintenance), vertx);
+        KeyRelay relay = new KeyRelay(services, new Housekeeping(services, maintenance, heartbeat), vertx);
         relay.deployHttp();
         relay.housekeeping.start(vertx);
         log.info("KeyRelay listening on {}:{} (instance {})", config.server().host(), relay.port, instance);
@@ -231,6 +237,7 @@ public final class KeyRelay implements AutoCloseable {
                     services.writer().queued());
         }
         services.operations().close();
+        housekeeping.leave();
         services.writer().close();
         services.storage().close();
         log.info("KeyRelay stopped");

@@ -88,6 +88,14 @@ public final class ClientKeys {
         return store.loadAll();
     }
 
+    /** The keys as loaded at the last sync, oldest first (what {@link #list} gives while the database is down). */
+    public List<ClientKey> inMemory() {
+        return byDigest.values().stream()
+                .sorted(java.util.Comparator.comparing(ClientKey::createdAt, java.util.Comparator.nullsFirst(
+                        java.util.Comparator.naturalOrder())).thenComparing(ClientKey::id))
+                .toList();
+    }
+
     public Optional<ClientKey> find(String id) {
         return store.find(id);
     }

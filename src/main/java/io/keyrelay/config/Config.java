@@ -19,6 +19,7 @@ public record Config(
         Upstream upstream,
         Storage storage,
         Pool pool,
+        Resilience resilience,
         Keywords keywords,
         Admin admin,
         Operations operations) {
@@ -63,6 +64,19 @@ public record Config(
     public record Pool(Duration syncInterval, Duration rateLimitCooldown, Duration exhaustedCooldown,
                        Duration cooldownSweepInterval, Duration usedBackupRetention, Duration usageFlushInterval,
                        Duration rotationLease, Duration eventRetention, int rotationBurst) {
+    }
+
+    /**
+     * How KeyRelay rides out dead endpoints and dead peers (SPEC §3).
+     *
+     * @param breakerFailures   transient failures in a row of one key on one endpoint that open its breaker
+     * @param breakerOpen       how long an opened breaker keeps the key out before one request tries it again
+     * @param breakerMaxOpen    the cap of that wait, which doubles each time the trial fails
+     * @param heartbeatInterval how often an instance records in the database that it is alive
+     * @param peerStaleAfter    a peer whose heartbeat is older than this is taken for dead: its rotations are finished
+     */
+    public record Resilience(int breakerFailures, Duration breakerOpen, Duration breakerMaxOpen,
+                             Duration heartbeatInterval, Duration peerStaleAfter) {
     }
 
     /** Words that, in an upstream error body, change how an error is classified (matched case-insensitively). */
@@ -154,6 +168,20 @@ public record Config(
                 env.duration("KEYRELAY_ROTATION_LEASE", Duration.ofSeconds(30)),
                 env.duration("KEYRELAY_EVENT_RETENTION", Duration.ofDays(90)),
                 env.integer("KEYRELAY_ROTATION_BURST", 10, 1, 1_000_000));
+        Resilience resilience = new Resilience(
+                env.integer("KEYRELAY_BREAKER_FAILURES", 5, 1, 1_000),
+                env.duration("KEYRELAY_BREAKER_OPEN", Duration.ofSeconds(30)),
+                env.duration("KEYRELAY_BREAKER_MAX_OPEN", Duration.ofMinutes(10)),
+                env.duration("KEYRELAY_HEARTBEAT_INTERVAL", Duration.ofSeconds(1)),
+                env.duration("KEYRELAY_PEER_STALE_AFTER", Duration.ofSeconds(5)));
+        if (resilience.breakerMaxOpen().compareTo(resilience.breakerOpen()) < 0) {
+            throw Env.invalid("KEYRELAY_BREAKER_MAX_OPEN", resilience.breakerMaxOpen().toString(),
+                    "at least KEYRELAY_BREAKER_OPEN");
+        }
+        if (resilience.peerStaleAfter().compareTo(resilience.heartbeatInterval().multipliedBy(2)) < 0) {
+            throw Env.invalid("KEYRELAY_PEER_STALE_AFTER", resilience.peerStaleAfter().toString(),
+                    "at least twice KEYRELAY_HEARTBEAT_INTERVAL");
+        }
         Keywords keywords = new Keywords(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
@@ -165,7 +193,7 @@ public record Config(
                 Optional.ofNullable(env.optionalUrl("KEYRELAY_ALERT_WEBHOOK_URL")),
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
-        return new Config(server, edge, upstream, storage, pool, keywords, admin, operations);
+        return new Config(server, edge, upstream, storage, pool, resilience, keywords, admin, operations);
     }
 
     /** A base URL with {@code path} appended (a trailing slash of the base is not doubled). */

@@ -2,6 +2,7 @@ package io.keyrelay.keys;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,17 @@ public final class KeyAdministration {
         return true;
     }
 
-    /** Back to healthy on the primary endpoint; enableFailover and usage counters are kept. */
+    /** The key's breakers on this instance that are not plainly closed. */
+    public List<EndpointBreakers.View> breakers(String id) {
+        return pool.breakers().views(id);
+    }
+
+    /** The keys as this instance's pool holds them now. */
+    public List<PoolKey> inMemory() {
+        return pool.all();
+    }
+
+    /** Back to healthy on the primary endpoint, its breakers closed; enableFailover and usage counters are kept. */
     public Optional<PoolKey> reset(String id) {
         for (int attempt = 0; attempt < 5; attempt++) {
             Optional<PoolKey> current = keys.find(id);
@@ -77,6 +88,7 @@ public final class KeyAdministration {
             if (keys.compareAndSetState(id, before.status(), KeyState.healthy(), now)) {
                 PoolKey after = keys.find(id).orElse(before.withState(KeyState.healthy(), now));
                 pool.put(after);
+                pool.breakers().reset(id);
                 log.info("key={} {} -> healthy reason=reset_by_operator", id, before.status());
                 record(id, before.status().wireName(), KeyStatus.HEALTHY.wireName(), EventReason.RESET_BY_OPERATOR, null, now);
                 return Optional.of(after);

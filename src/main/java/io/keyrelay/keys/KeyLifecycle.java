@@ -56,7 +56,13 @@ public final class KeyLifecycle {
      */
     public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter,
                                     boolean requestRotatedAlready) {
-        FailureDecision decision = policy.decide(failure, used, clock.instant());
+        Instant now = clock.instant();
+        if (failure == FailureClass.TRANSIENT) {
+            pool.breakers().failed(used.id(), used.usesFailoverEndpoint(now));
+        } else {
+            pool.breakers().answered(used.id(), used.usesFailoverEndpoint(now));
+        }
+        FailureDecision decision = policy.decide(failure, used, now);
         if (decision.action() == KeyAction.ROTATE && !pool.canRotate(used)) {
             // another request already replaced this key or is replacing it: nothing to do, and no rotation to count
             return new FailureDecision(failure, KeyAction.NONE, decision.retry());
@@ -129,7 +135,9 @@ public final class KeyLifecycle {
                 pool.completeRotation(used.id(), null);
                 pool.put(e.exhaustedKey());
             } else {
-                pool.adopt(used.id(), keys.find(used.id()));
+                // when another instance holds this key's rotation, the key stays out here until a reload shows its end
+                boolean elsewhere = keys.rotationOf(used.id()).isPresent();
+                pool.adopt(used.id(), keys.find(used.id()), elsewhere);
             }
         });
     }
@@ -195,7 +203,7 @@ public final class KeyLifecycle {
                     if (!ours) {
                         // another instance changed the key first: adopt what the database says
                         release();
-                        pool.adopt(expected.id(), current);
+                        pool.adopt(expected.id(), current, false);
                         return;
                     }
                     // our write landed but its acknowledgement was lost in an outage

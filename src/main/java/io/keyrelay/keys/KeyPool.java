@@ -3,7 +3,6 @@ package io.keyrelay.keys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -13,35 +12,49 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * The in-memory key pool that the request path reads. Picking a key never touches the database and costs O(1):
- * the available keys are kept in a precomputed array that is rebuilt only when a key changes or a cooldown ends.
- * Changes are compare-and-set on the key value a caller saw, so two requests failing on one key act once.
+ * the available keys are kept in a precomputed {@link KeySelection} that is rebuilt only when a key or a breaker
+ * changes or a cooldown ends. Changes are compare-and-set on the key value a caller saw, so two requests failing on
+ * one key act once. A key being rotated, here or by another instance, is out of selection until the rotation ends.
  */
 public final class KeyPool {
-    private record Entry(PoolKey key, boolean rotating, long stamp) {
-    }
+    /** Where a key's rotation runs, if it is being rotated. */
+    private enum Rotation { NONE, HERE, ELSEWHERE }
 
-    private record Selection(PoolKey[] available, Instant nextRecovery) {
-        static final Selection EMPTY = new Selection(new PoolKey[0], null);
+    private record Entry(PoolKey key, Rotation rotation, long stamp) {
+        boolean rotating() {
+            return rotation != Rotation.NONE;
+        }
     }
 
     private final Clock clock;
+    private final EndpointBreakers breakers;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pendingWrites = new ConcurrentHashMap<>();
     private final Map<String, Long> tombstones = new ConcurrentHashMap<>();
     private final AtomicLong stamps = new AtomicLong();
     private final AtomicLong cursor = new AtomicLong();
-    private volatile Selection selection = Selection.EMPTY;
-    private final AtomicReference<CompletableFuture<Void>> rotationEnd = new AtomicReference<>(new CompletableFuture<>());
+    private volatile KeySelection selection = KeySelection.EMPTY;
+    private final RotationSignals rotations = new RotationSignals();
 
     public KeyPool(Clock clock) {
+        this(clock, new EndpointBreakers(EndpointBreakers.Settings.DEFAULT, clock));
+    }
+
+    public KeyPool(Clock clock, EndpointBreakers breakers) {
         this.clock = clock;
+        this.breakers = breakers;
+        breakers.onChange(this::rebuild);
+    }
+
+    /** The breakers of this pool's keys, which selection follows. */
+    public EndpointBreakers breakers() {
+        return breakers;
     }
 
     /**
@@ -50,24 +63,11 @@ public final class KeyPool {
      * is available.
      */
     public Optional<PoolKey> pick(Predicate<PoolKey> avoid) {
-        Selection s = currentSelection();
-        PoolKey[] keys = s.available();
-        int n = keys.length;
-        if (n == 0) {
+        KeySelection s = currentSelection();
+        if (s.size() == 0) {
             return Optional.empty();
         }
-        long start = cursor.getAndIncrement();
-        PoolKey first = keys[(int) Math.floorMod(start, (long) n)];
-        if (!avoid.test(first)) {
-            return Optional.of(first);
-        }
-        for (int i = 1; i < n; i++) {
-            PoolKey candidate = keys[(int) Math.floorMod(start + i, (long) n)];
-            if (!avoid.test(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.of(first);
+        return s.pick(cursor.getAndIncrement(), avoid, breakers);
     }
 
     public Optional<PoolKey> pick() {
@@ -88,7 +88,7 @@ public final class KeyPool {
     }
 
     public int availableCount() {
-        return currentSelection().available().length;
+        return currentSelection().size();
     }
 
     /** The earliest moment a cooling-down key becomes available again; empty when none will. */
@@ -99,9 +99,10 @@ public final class KeyPool {
     /** Whether {@code expected} is still the key as it is now, with no rotation of it under way. */
     public boolean canRotate(PoolKey expected) {
         Entry current = entries.get(expected.id());
-        return current != null && !current.rotating() && sameState(current.key(), expected);
+        return current != null && !current.rotating() && current.key().sameStateAs(expected);
     }
 
+    /** Whether a rotation of the key runs, here or on another instance. */
     public boolean isRotating(String id) {
         Entry e = entries.get(id);
         return e != null && e.rotating();
@@ -112,27 +113,28 @@ public final class KeyPool {
     }
 
     /**
-     * Completes when the next rotation in flight here ends (its replacement selectable, or the failed key gone): a
-     * request that found no key while one was on its way waits for this. Take it before looking for a key, so that
+     * Completes when the next rotation in flight ends, here or elsewhere as a reload shows (its replacement
+     * selectable, or the failed key gone): a request that found no key while one was on its way waits for this. Take it before looking for a key, so that
      * a rotation ending in between is not missed.
      */
     public CompletableFuture<Void> nextRotationEnd() {
-        return rotationEnd.get();
+        return rotations.nextEnd();
     }
 
-    private void signalRotationEnded() {
-        rotationEnd.getAndSet(new CompletableFuture<>()).complete(null);
+    /** The key that replaced {@code failedId} in a rotation run here, once it ended; empty when none came. */
+    public CompletableFuture<Optional<PoolKey>> replacementOf(String failedId) {
+        return rotations.replacementOf(failedId);
     }
 
     /** Replaces {@code expected} with {@code next} if the key is still exactly {@code expected}. */
     public boolean replace(PoolKey expected, PoolKey next) {
         Entry current = entries.get(expected.id());
-        if (current == null || current.rotating() || !sameState(current.key(), expected)) {
+        if (current == null || current.rotating() || !current.key().sameStateAs(expected)) {
             return false;
         }
         // usage counters may have been reloaded since the caller picked the key: keep the newer ones
         PoolKey updated = current.key().withState(next.state(), next.updatedAt());
-        boolean swapped = entries.replace(expected.id(), current, new Entry(updated, false, stamps.incrementAndGet()));
+        boolean swapped = entries.replace(expected.id(), current, new Entry(updated, Rotation.NONE, stamps.incrementAndGet()));
         if (swapped) {
             rebuild();
         }
@@ -142,7 +144,7 @@ public final class KeyPool {
     /** Sets a key as the database or an operator says it is; a key being rotated stays out of selection. */
     public void put(PoolKey key) {
         long stamp = stamps.incrementAndGet();
-        entries.compute(key.id(), (id, old) -> new Entry(key, old != null && old.rotating(), stamp));
+        entries.compute(key.id(), (id, old) -> new Entry(key, old == null ? Rotation.NONE : old.rotation(), stamp));
         tombstones.remove(key.id());
         rebuild();
     }
@@ -158,11 +160,12 @@ public final class KeyPool {
     /** Takes a key out of selection while it is rotated; false if it changed or is already being rotated. */
     public boolean beginRotation(PoolKey expected) {
         Entry current = entries.get(expected.id());
-        if (current == null || current.rotating() || !sameState(current.key(), expected)) {
+        if (current == null || current.rotating() || !current.key().sameStateAs(expected)) {
             return false;
         }
-        boolean swapped = entries.replace(expected.id(), current, new Entry(current.key(), true, stamps.incrementAndGet()));
+        boolean swapped = entries.replace(expected.id(), current, new Entry(current.key(), Rotation.HERE, stamps.incrementAndGet()));
         if (swapped) {
+            rotations.began(expected.id());
             rebuild();
         }
         return swapped;
@@ -173,25 +176,32 @@ public final class KeyPool {
         // the replacement is selectable before the failed key leaves: a request that finds no key while neither
         // is visible would see no rotation in flight either, and fail with 503
         if (replacement != null) {
-            entries.put(replacement.id(), new Entry(replacement, false, stamps.incrementAndGet()));
+            entries.put(replacement.id(), new Entry(replacement, Rotation.NONE, stamps.incrementAndGet()));
             tombstones.remove(replacement.id());
             rebuild();
         }
         entries.remove(failedId);
         tombstones.put(failedId, stamps.incrementAndGet());
         rebuild();
-        signalRotationEnded();
+        rotations.ended(failedId, replacement);
     }
 
-    /** Takes the database's word for one key (ending any rotation here): as it is stored, or gone. */
-    public void adopt(String failedId, Optional<PoolKey> current) {
+    /**
+     * Takes the database's word for one key (ending any rotation here): as it is stored, or gone.
+     * {@code rotatingElsewhere}: another instance holds the key's rotation, so the key stays out of selection until a
+     * reload shows that rotation ended.
+     */
+    public void adopt(String failedId, Optional<PoolKey> current, boolean rotatingElsewhere) {
         if (current.isPresent()) {
-            entries.put(failedId, new Entry(current.get(), false, stamps.incrementAndGet()));
+            Rotation site = rotatingElsewhere ? Rotation.ELSEWHERE : Rotation.NONE;
+            entries.put(failedId, new Entry(current.get(), site, stamps.incrementAndGet()));
             rebuild();
         } else {
             remove(failedId);
         }
-        signalRotationEnded();
+        if (!rotatingElsewhere) { // else the wait for its replacement ends with that rotation, as a reload sees
+            rotations.ended(failedId, null);
+        }
     }
 
     /** A stamp to pass to {@link #reload}: local changes after it win over the database's older view. */
@@ -210,9 +220,13 @@ public final class KeyPool {
 
     /**
      * Adopts the database's view, read after {@code stampBefore}: keys changed here since then, keys with queued
-     * writes and keys being rotated keep their local value.
+     * writes and keys being rotated here keep their local value; keys whose rotation the database records
+     * ({@code rotating}) and that are not rotated here are out of selection until it ends. Requests waiting for a
+     * rotation's end look again when anything changed.
      */
-    public void reload(Collection<PoolKey> fromDatabase, long stampBefore) {
+    public void reload(Collection<PoolKey> fromDatabase, Set<String> rotating, long stampBefore) {
+        List<String> elsewhereBefore = entries.values().stream().filter(e -> e.rotation() == Rotation.ELSEWHERE)
+                .map(e -> e.key().id()).toList();
         Set<String> seen = new HashSet<>();
         boolean[] changed = {false};
         tombstones.values().removeIf(stamp -> stamp <= stampBefore); // removals the database read already shows
@@ -222,12 +236,13 @@ public final class KeyPool {
                 continue;
             }
             // per-key atomic, so a change made on an event loop meanwhile is never overwritten
+            Rotation site = rotating.contains(key.id()) ? Rotation.ELSEWHERE : Rotation.NONE;
             entries.compute(key.id(), (id, local) -> {
-                if (local != null && (local.key().equals(key) || keepsLocal(local, stampBefore))) {
+                if (local != null && (local.key().equals(key) && local.rotation() == site || keepsLocal(local, stampBefore))) {
                     return local;
                 }
                 changed[0] = true;
-                return new Entry(key, false, stampBefore);
+                return new Entry(key, site, stampBefore);
             });
         }
         for (String id : new ArrayList<>(entries.keySet())) {
@@ -241,24 +256,28 @@ public final class KeyPool {
                 });
             }
         }
+        breakers.retainOnly(entries.keySet());
+        for (String id : elsewhereBefore) {
+            Entry now = entries.get(id);
+            if (now == null || now.rotation() != Rotation.ELSEWHERE) { // ended: its replacement, if one came, is loaded
+                rotations.ended(id, entries.values().stream().map(Entry::key)
+                        .filter(k -> id.equals(k.replacedKey())).findFirst().orElse(null));
+            }
+        }
+        rotations.forgetEnded();
         if (changed[0]) {
             rebuild();
+            rotations.ended(null, null);
         }
     }
 
-    /** Same state and setting: counters and timestamps may differ between two reads of one key. */
-    private static boolean sameState(PoolKey a, PoolKey b) {
-        return a.status() == b.status() && a.resumeStatus() == b.resumeStatus()
-                && a.enableFailover() == b.enableFailover() && a.apiKey().equals(b.apiKey())
-                && java.util.Objects.equals(a.cooldownUntil(), b.cooldownUntil());
-    }
 
     private boolean keepsLocal(Entry local, long stampBefore) {
-        return local.rotating() || local.stamp() > stampBefore || pendingWrites.containsKey(local.key().id());
+        return local.rotation() == Rotation.HERE || local.stamp() > stampBefore || pendingWrites.containsKey(local.key().id());
     }
 
-    private Selection currentSelection() {
-        Selection s = selection;
+    private KeySelection currentSelection() {
+        KeySelection s = selection;
         Instant next = s.nextRecovery();
         if (next != null && !clock.instant().isBefore(next)) {
             rebuild();
@@ -268,22 +287,12 @@ public final class KeyPool {
     }
 
     private synchronized void rebuild() {
-        Instant now = clock.instant();
-        List<PoolKey> available = new ArrayList<>();
-        Instant nextRecovery = null;
+        List<PoolKey> candidates = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            if (e.rotating()) {
-                continue;
-            }
-            PoolKey k = e.key();
-            if (k.isAvailable(now)) {
-                available.add(k);
-            } else if (k.cooldownUntil() != null && (nextRecovery == null || k.cooldownUntil().isBefore(nextRecovery))) {
-                nextRecovery = k.cooldownUntil();
+            if (!e.rotating()) {
+                candidates.add(e.key());
             }
         }
-        PoolKey[] array = available.toArray(new PoolKey[0]);
-        Arrays.sort(array, Comparator.comparing(PoolKey::id));
-        selection = new Selection(array, nextRecovery);
+        selection = KeySelection.of(candidates, breakers, clock.instant());
     }
 }

@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,32 @@ public final class KeyRotation {
             finish(r);
         }
         return pending.size() + releaseOrphanedBackups(staleBefore);
+    }
+
+    /**
+     * Finishes the rotations of peers whose heartbeat is older than {@code staleAfter} (taken for dead), each taken
+     * over first so that one survivor finishes it; then forgets those peers. Returns the rotations finished here.
+     */
+    public int takeOverFromDeadPeers(PeerRegistry peers, Duration staleAfter) {
+        Instant staleBefore = clock.instant().minus(staleAfter);
+        Set<String> dead = peers.lastBeats().entrySet().stream()
+                .filter(e -> !e.getKey().equals(instance) && (e.getValue() == null || e.getValue().isBefore(staleBefore)))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        if (dead.isEmpty()) {
+            return 0;
+        }
+        int finished = 0;
+        for (RotationRecord r : keys.rotationsHeldBy(dead)) {
+            if (keys.takeOverRotation(r.failedKeyId(), r.instance(), instance, clock.instant())) {
+                log.warn("instance {} has sent no heartbeat since before {}: finishing its rotation of key={}",
+                        r.instance(), staleBefore, r.failedKeyId());
+                finish(r.heldBy(instance));
+                finished++;
+            }
+        }
+        dead.forEach(peer -> peers.forget(peer, staleBefore));
+        return finished;
     }
 
     private RotationOutcome finish(RotationRecord started) {

@@ -1,6 +1,7 @@
 package io.keyrelay.keys;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,9 @@ import java.util.Optional;
 public interface KeyStore {
 
     List<PoolKey> loadAll();
+
+    /** Every key, and which of them have a rotation in progress, in one read. */
+    StoredPool loadPool();
 
     Optional<PoolKey> find(String id);
 
@@ -58,6 +62,15 @@ public interface KeyStore {
 
     /** Rotations in progress, started by {@code instance} or before {@code startedBefore}. */
     List<RotationRecord> pendingRotations(String instance, Instant startedBefore);
+
+    /** Rotations in progress held by any of {@code instances}. */
+    List<RotationRecord> rotationsHeldBy(Collection<String> instances);
+
+    /**
+     * Moves the key's rotation from {@code from} (an instance taken for dead) to {@code to}, if {@code from} still
+     * holds it; true when this caller took it over.
+     */
+    boolean takeOverRotation(String id, String from, String to, Instant now);
 
     /** The key that replaced {@code failedKeyId}, if one was inserted. */
     Optional<PoolKey> findReplacementOf(String failedKeyId);

@@ -1,5 +1,6 @@
 package io.keyrelay.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,6 +24,9 @@ public record PoolKey(
         Instant lastUsedAt,
         Instant createdAt,
         Instant updatedAt) {
+
+    /** How long a key the original system left in {@code error} without a cooldown rests after its last update. */
+    public static final Duration LEGACY_ERROR_REST = Duration.ofSeconds(30);
 
     public PoolKey {
         Objects.requireNonNull(id, "id");
@@ -55,7 +59,22 @@ public record PoolKey(
     }
 
     public boolean cooldownOver(Instant now) {
-        return cooldownUntil != null && !now.isBefore(cooldownUntil);
+        Instant back = recoversAt();
+        return back != null && !now.isBefore(back);
+    }
+
+    /**
+     * When the key serves again by itself: its cooldown's end; for a key left in {@code error} by the original system
+     * without one, {@link #LEGACY_ERROR_REST} after its last update (as the original did). Null when neither applies.
+     */
+    public Instant recoversAt() {
+        if (cooldownUntil != null) {
+            return cooldownUntil;
+        }
+        if (status == KeyStatus.ERROR) {
+            return updatedAt == null ? Instant.EPOCH : updatedAt.plus(LEGACY_ERROR_REST);
+        }
+        return null;
     }
 
     public PoolKey withState(KeyState state, Instant now) {
@@ -66,6 +85,12 @@ public record PoolKey(
     public PoolKey withEnableFailover(boolean value, Instant now) {
         return new PoolKey(id, apiKey, status, value, cooldownUntil, resumeStatus, lastError, replacedKey,
                 tokensUsed, requestsCount, lastUsedAt, createdAt, now);
+    }
+
+    /** Same state and setting: counters and timestamps may differ between two reads of one key. */
+    public boolean sameStateAs(PoolKey other) {
+        return status == other.status && resumeStatus == other.resumeStatus && enableFailover == other.enableFailover
+                && apiKey.equals(other.apiKey) && Objects.equals(cooldownUntil, other.cooldownUntil);
     }
 
     public KeyState state() {

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's periodic work, each run on the {@link StateWriter} so it is ordered with state changes: reloading
- * from the database (how instances converge), the cooldown sweep, finishing stale rotations, deleting used backup
- * keys after their retention, and writing usage.
+ * from the database (how instances converge), the cooldown sweep, finishing rotations of dead peers (at once) and
+ * stale ones (after the lease), deleting used backup keys after their retention, and writing usage.
  */
 public final class PoolMaintenance {
     private static final Logger log = LoggerFactory.getLogger(PoolMaintenance.class);
@@ -26,11 +26,13 @@ public final class PoolMaintenance {
     private final Duration usedBackupRetention;
     private final Duration eventRetention;
     private final EventLog events;
+    private final PeerRegistry peers;
+    private final Duration peerStaleAfter;
 
     public PoolMaintenance(KeyPool pool, KeyStore keys, BackupKeyStore backups, KeyLifecycle lifecycle,
                            KeyRotation rotation, UsageLedger usage, StateWriter writer, Clock clock,
                            Duration rotationLease, Duration usedBackupRetention, EventLog events,
-                           Duration eventRetention) {
+                           Duration eventRetention, PeerRegistry peers, Duration peerStaleAfter) {
         this.pool = pool;
         this.keys = keys;
         this.backups = backups;
@@ -43,6 +45,8 @@ public final class PoolMaintenance {
         this.usedBackupRetention = usedBackupRetention;
         this.events = events;
         this.eventRetention = eventRetention;
+        this.peers = peers;
+        this.peerStaleAfter = peerStaleAfter;
     }
 
     /** At start, synchronously: finish this instance's interrupted rotations, then load the pool. */
@@ -68,6 +72,18 @@ public final class PoolMaintenance {
         });
     }
 
+    /**
+     * Finishes the rotations of peers taken for dead (their heartbeat stale), then reloads at once when it finished
+     * any, so that requests waiting for those rotations find the replacements.
+     */
+    public void takeOverFromDeadPeers() {
+        writer.submit("take over dead peers' rotations", () -> {
+            if (rotation.takeOverFromDeadPeers(peers, peerStaleAfter) > 0) {
+                reloadNow();
+            }
+        });
+    }
+
     public void flushUsage() {
         Map<String, UsageDelta> batch = usage.drain();
         if (batch.isEmpty()) {
@@ -85,6 +101,7 @@ public final class PoolMaintenance {
 
     private void reloadNow() {
         long stamp = pool.stamp();
-        pool.reload(keys.loadAll(), stamp);
+        StoredPool stored = keys.loadPool();
+        pool.reload(stored.keys(), stored.rotating(), stamp);
     }
 }

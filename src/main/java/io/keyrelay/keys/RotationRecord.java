@@ -10,4 +10,9 @@ import java.time.Instant;
  */
 public record RotationRecord(String failedKeyId, String instance, Instant startedAt, String backupId,
                              String newKeyId, String reason, Integer upstreamStatus) {
+
+    /** The same rotation, now held by {@code other}. */
+    public RotationRecord heldBy(String other) {
+        return new RotationRecord(failedKeyId, other, startedAt, backupId, newKeyId, reason, upstreamStatus);
+    }
 }

@@ -1,5 +1,6 @@
 package io.keyrelay.ops;
 
+import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.EventReason;
 import io.keyrelay.keys.KeyEvent;
 import io.keyrelay.keys.KeyPool;
@@ -9,6 +10,7 @@ import io.keyrelay.proxy.ClientRoute;
 import io.keyrelay.proxy.ProxyObserver;
 import io.keyrelay.upstream.Endpoint;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -96,6 +98,10 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
         }
         Gauge.builder("keyrelay.keys.available", pool, KeyPool::availableCount)
                 .description("Pool keys that can serve a request now").register(registry);
+        Gauge.builder("keyrelay.breakers.open", pool.breakers(), EndpointBreakers::openCount)
+                .description("Key and endpoint pairs kept out of selection by their breaker now").register(registry);
+        FunctionCounter.builder("keyrelay.breakers.opened", pool.breakers(), EndpointBreakers::trips)
+                .description("Times a key's breaker opened on an endpoint (transient failures in a row)").register(registry);
     }
 
     void gauge(String name, String description, IntSupplier value) {

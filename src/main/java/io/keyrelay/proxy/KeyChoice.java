@@ -1,5 +1,7 @@
 package io.keyrelay.proxy;
 
+import io.keyrelay.keys.FailureDecision;
+import io.keyrelay.keys.KeyAction;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.transport.Deadlines;
@@ -14,15 +16,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The keys one request tries, in turn: the pool's next available key, preferring one (and an endpoint) this request
  * has not tried yet; and when none is available while a rotation is bringing a replacement from the backup pool,
- * that replacement, waited for 3 s at most in all. Used on the request's event loop.
+ * that replacement, waited for 10 s at most in all (as long as a peer that died mid-rotation may take to be replaced:
+ * its heartbeat goes stale, then another instance finishes the rotation). Used on the request's event loop.
  */
 final class KeyChoice {
-    private static final long MAX_ROTATION_WAIT_NANOS = Duration.ofSeconds(3).toNanos();
+    private static final long MAX_ROTATION_WAIT_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final KeyPool pool;
     private final Deadlines deadlines;
     private final Context loop;
     private Set<String> tried; // made on the first retry
+    private String rotatedKeyId; // the key whose rotation this request caused, if any
+    private boolean replacementWanted;
+    private PoolKey preferred;   // the replacement of that key, once it came
     private long waitedNanos;
     private CompletableFuture<Void> rotationEndSeen; // taken before each pick, so no ending in between is missed
     private CompletableFuture<Void> awaited;
@@ -34,16 +40,61 @@ final class KeyChoice {
     }
 
     /** The attempt was made: later picks prefer other keys and endpoints. */
-    void tried(Attempt attempt) {
+    private void tried(Attempt attempt) {
         if (tried == null) {
             tried = new HashSet<>();
         }
         tried.add(attempt.mark());
     }
 
+    /**
+     * A refusal was judged: when this request already caused a rotation and another key's rotation is now held back
+     * (one rotation per request), the next attempt waits for the replacement of the first instead of trying more
+     * keys that may be failing alike.
+     */
+    void judged(PoolKey key, FailureDecision decision) {
+        if (decision.action() == KeyAction.ROTATE) {
+            rotatedKeyId = key.id();
+        } else if (decision.action() == KeyAction.COOL_DOWN && rotatedKeyId != null) {
+            replacementWanted = true;
+        }
+    }
+
+    /**
+     * Before the next attempt: {@code last} (null before the first) was tried; when the next attempt should wait for
+     * the replacement (see {@link #judged}), waits, then runs {@code retry} on this event loop, and returns true.
+     */
+    boolean triedThenAwaitReplacement(Attempt last, Runnable retry) {
+        if (last != null) {
+            tried(last);
+        }
+        if (!replacementWanted) {
+            return false;
+        }
+        replacementWanted = false;
+        CompletableFuture<Optional<PoolKey>> replacement = pool.replacementOf(rotatedKeyId);
+        if (replacement.isDone()) {
+            preferred = replacement.getNow(Optional.empty()).orElse(null);
+            return false;
+        }
+        waitFor(replacement.thenAccept(k -> { }), () -> {
+            preferred = replacement.getNow(Optional.empty()).orElse(null);
+            retry.run();
+        }, retry);
+        return true;
+    }
+
     /** The next key to try, or empty when no key is available now. */
     Optional<PoolKey> next(Instant now) {
         rotationEndSeen = pool.nextRotationEnd();
+        PoolKey replacement = preferred;
+        preferred = null;
+        if (replacement != null) {
+            Optional<PoolKey> current = pool.get(replacement.id()).filter(k -> k.isAvailable(now));
+            if (current.isPresent()) {
+                return current;
+            }
+        }
         return tried == null ? pool.pick()
                 : pool.pick(k -> tried.contains(Attempt.mark(k, k.usesFailoverEndpoint(now))));
     }

@@ -90,8 +90,8 @@ final class ProxyExchange implements UpstreamListener {
             giveUp(lastFailure);
             return;
         }
-        if (attempt != null) {
-            keys.tried(attempt);
+        if (keys.triedThenAwaitReplacement(attempt, this::nextAttempt)) {
+            return;
         }
         Instant now = ctx.now();
         Optional<PoolKey> picked = keys.next(now);
@@ -144,6 +144,7 @@ final class ProxyExchange implements UpstreamListener {
         int status = head.status();
         ctx.observer.upstreamAnswered(a.endpoint, status, a.startedNanos);
         if (status >= 200 && status < 300) {
+            ctx.pool.breakers().answered(a.key.id(), a.endpoint.failover());
             moveTo(ExchangePhase.RELAYING);
             relay = new AnswerRelay(ctx, request, call, head, a.key, stream, stripUsage, cause -> {
                 a.callEnded();
@@ -241,6 +242,7 @@ final class ProxyExchange implements UpstreamListener {
         ClientRequestText sent = new ClientRequestText(ByteView.of(body), ForwardedHeaders.forwardedText(req.headers(), req.path(), req.query()));
         FailureDecision decision = r.judge(ctx, sent, rotatedAKey);
         rotatedAKey |= decision.action() == KeyAction.ROTATE;
+        keys.judged(r.key, decision);
         return decision;
     }
 

@@ -6,7 +6,7 @@ import org.bson.Document;
 
 /**
  * The indexes KeyRelay's queries need on a real MongoDB, created at start (idempotently): rotation looks keys up by
- * API key and by the key they replaced, claims take the oldest unused backup, events are read newest first.
+ * API key and by the key they replaced, claims take the oldest unused backup, a dead peer's rotations are found by holder, events are read newest first.
  * Not created on the embedded server, which has no secondary indexes; its collections are small.
  */
 final class Indexes {
@@ -19,6 +19,7 @@ final class Indexes {
             keys.createIndex(new Document("apiKey", 1), new IndexOptions().name("apiKey"));
             keys.createIndex(new Document("replacedKey", 1), new IndexOptions().name("replacedKey").sparse(true));
             keys.createIndex(new Document("rotation.startedAt", 1), new IndexOptions().name("rotation").sparse(true));
+            keys.createIndex(new Document("rotation.instance", 1), new IndexOptions().name("rotationHolder").sparse(true));
             var backups = db.getCollection("ohmygpt_backup_keys");
             backups.createIndex(new Document("isUsed", 1).append("createdAt", 1).append("_id", 1),
                     new IndexOptions().name("claimOrder"));

@@ -13,11 +13,15 @@ import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.RotationRecord;
+import io.keyrelay.keys.StoredPool;
 import io.keyrelay.keys.UsageDelta;
 import io.keyrelay.keys.DuplicateIdException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
@@ -34,6 +38,22 @@ public final class MongoKeyStore implements KeyStore {
     @Override
     public List<PoolKey> loadAll() {
         return MongoCalls.call("load keys", () -> collection.find().map(MongoKeyStore::toKey).into(new ArrayList<>()));
+    }
+
+    @Override
+    public StoredPool loadPool() {
+        return MongoCalls.call("load keys", () -> {
+            List<PoolKey> keys = new ArrayList<>();
+            Set<String> rotating = new HashSet<>();
+            for (Document d : collection.find()) {
+                PoolKey key = toKey(d);
+                keys.add(key);
+                if (d.containsKey("rotation")) {
+                    rotating.add(key.id());
+                }
+            }
+            return new StoredPool(keys, rotating);
+        });
     }
 
     @Override
@@ -125,6 +145,20 @@ public final class MongoKeyStore implements KeyStore {
                 : or(eq("rotation.instance", instance), lt("rotation.startedAt", Fields.date(startedBefore)));
         return MongoCalls.call("list pending rotations", () -> collection.find(and(exists("rotation", true), which))
                 .map(MongoKeyStore::toRotation).into(new ArrayList<>()));
+    }
+
+    @Override
+    public List<RotationRecord> rotationsHeldBy(Collection<String> instances) {
+        return MongoCalls.call("list rotations of instances", () -> collection.find(in("rotation.instance", instances))
+                .map(MongoKeyStore::toRotation).into(new ArrayList<>()));
+    }
+
+    @Override
+    public boolean takeOverRotation(String id, String from, String to, Instant now) {
+        return MongoCalls.call("take over rotation of " + id, () -> collection.updateOne(
+                and(eq("_id", id), eq("rotation.instance", from)),
+                new Document("$set", new Document("rotation.instance", to).append("rotation.takenOverFrom", from)
+                        .append("rotation.takenOverAt", Fields.date(now)))).getModifiedCount() == 1);
     }
 
     @Override

@@ -78,6 +78,10 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoClientKeyStore(database.getCollection("keyrelay_client_keys"));
     }
 
+    public MongoPeerRegistry peers() {
+        return new MongoPeerRegistry(database.getCollection("keyrelay_instances"));
+    }
+
     public MongoSessionRevocations sessionRevocations() {
         return new MongoSessionRevocations(database.getCollection("keyrelay_revoked_sessions"));
     }

@@ -84,11 +84,22 @@ function statusNotes(key) {
   if (key.cooldownUntil) {
     notes.push(h('span', { class: ['muted', 'nowrap'], text: t('cooldownUntil', { time: formatDate(key.cooldownUntil) }) }));
   }
+  for (const breaker of key.breakers || []) {
+    notes.push(h('span', { class: ['breaker-note', `breaker-${breaker.state}`], dataset: { endpoint: breaker.endpoint }, text: breakerNote(breaker) }));
+  }
   if (key.lastError && !SELF_EXPLAINING.includes(key.status)) {
     // the server's own words, labelled as such
     notes.push(h('span', { class: ['muted', 'last-error'], title: key.lastError, text: t('lastErrorNote', { message: key.lastError }) }));
   }
   return notes.length ? h('div', { class: 'notes' }, notes) : null;
+}
+
+/** A breaker that is not plainly closed: failures in a row, or the key kept off an endpoint that keeps failing. */
+function breakerNote(breaker) {
+  const endpoint = t(breaker.endpoint === 'failover' ? 'breakerEndpointFailover' : 'breakerEndpointPrimary');
+  if (breaker.state === 'open') return t('breakerOpen', { endpoint, time: formatDate(breaker.openUntil) });
+  if (breaker.state === 'half_open') return t('breakerHalfOpen', { endpoint });
+  return t('breakerFailures', { endpoint, count: formatNumber(breaker.failures) });
 }
 
 function toggle(key, page, where) {

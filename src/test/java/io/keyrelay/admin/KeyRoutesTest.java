@@ -206,6 +206,6 @@ class KeyRoutesTest {
                 .map(k -> ((JsonObject) k).getString("id")).toList();
         assertTrue(ids.indexOf("order-a") < ids.indexOf("order-b"));
         assertEquals(List.of("id", "apiKey", "status", "enableFailover", "tokensUsed", "requestsCount", "lastUsedAt",
-                "lastError", "cooldownUntil", "createdAt", "replacedKey"), List.copyOf(listed("order-a").fieldNames()));
+                "lastError", "cooldownUntil", "createdAt", "replacedKey", "breakers"), List.copyOf(listed("order-a").fieldNames()));
     }
 }

@@ -8,15 +8,17 @@ import io.keyrelay.support.PoolFixture;
 import io.keyrelay.support.TestStorage;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("storage")
 class EventRetentionTest {
 
     @Test
     void theSweepPrunesEventsOlderThanTheRetention(@TempDir Path dataDir) {
         MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
-        try (MongoStorage storage = TestStorage.open(dataDir)) {
+        try (MongoStorage storage = TestStorage.database(dataDir)) {
             PoolFixture f = new PoolFixture(storage, clock, "i1");
             f.addKey("old", false);
             clock.advance(Duration.ofDays(60));

@@ -17,16 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** SPEC §3 carried out on one instance, against the embedded database, with state changes written at once. */
+@Tag("storage")
 class KeyLifecycleTest {
     private static final FailureClassifier CLASSIFIER =
             new FailureClassifier(Config.DEFAULT_QUOTA_KEYWORDS, Config.DEFAULT_BLOCK_KEYWORDS);
@@ -40,7 +43,7 @@ class KeyLifecycleTest {
 
     @BeforeEach
     void open() {
-        storage = TestStorage.open(dataDir);
+        storage = TestStorage.database(dataDir);
         f = new PoolFixture(storage, clock, INSTANCE);
     }
 
@@ -110,7 +113,7 @@ class KeyLifecycleTest {
         assertTrue(f.key("moves").usesFailoverEndpoint(now()));
 
         KeyPool otherInstance = new KeyPool(clock);
-        otherInstance.reload(f.keys.loadAll(), otherInstance.stamp());
+        otherInstance.reload(f.keys.loadAll(), Set.of(), otherInstance.stamp());
         assertFalse(otherInstance.get("stays").orElseThrow().usesFailoverEndpoint(now()));
         assertTrue(otherInstance.get("moves").orElseThrow().usesFailoverEndpoint(now()));
     }
@@ -394,7 +397,7 @@ class KeyLifecycleTest {
         assertEquals(KeyStatus.USING_FAILOVER, picked.effectiveStatus(now()));
         assertTrue(picked.usesFailoverEndpoint(now()));
         KeyPool otherInstance = new KeyPool(clock);
-        otherInstance.reload(f.keys.loadAll(), otherInstance.stamp());
+        otherInstance.reload(f.keys.loadAll(), Set.of(), otherInstance.stamp());
         assertTrue(otherInstance.pick().orElseThrow().usesFailoverEndpoint(now()));
 
         assertEquals(1, f.lifecycle.sweepCooldowns());

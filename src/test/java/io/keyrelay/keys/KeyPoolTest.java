@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeyPoolTest {
@@ -49,11 +50,19 @@ class KeyPoolTest {
     }
 
     @Test
-    void exhaustedOrErrorKeysWithoutCooldownStayOut() {
+    void exhaustedKeysWithoutCooldownStayOut() {
         pool.put(key("a", new KeyState(KeyStatus.EXHAUSTED, null, KeyStatus.HEALTHY, "x")));
-        pool.put(key("b", new KeyState(KeyStatus.ERROR, null, KeyStatus.HEALTHY, "x")));
         clock.advance(Duration.ofDays(3));
         assertTrue(pool.pick().isEmpty());
+    }
+
+    @Test
+    void errorKeysWithoutCooldownComeBackThirtySecondsAfterTheirLastUpdate() {
+        pool.put(key("b", new KeyState(KeyStatus.ERROR, null, KeyStatus.HEALTHY, "x")));
+        clock.advance(Duration.ofSeconds(29));
+        assertTrue(pool.pick().isEmpty());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("b", pool.pick().orElseThrow().id());
     }
 
     @Test
@@ -103,7 +112,7 @@ class KeyPoolTest {
         pool.replace(a, aFailover); // changed after the read began
 
         PoolKey c = key("c", KeyState.healthy());
-        pool.reload(List.of(a, c), stamp);
+        pool.reload(List.of(a, c), Set.of(), stamp);
 
         assertEquals(KeyStatus.USING_FAILOVER, pool.get("a").orElseThrow().status());
         assertTrue(pool.get("b").isEmpty(), "deleted elsewhere");
@@ -118,11 +127,11 @@ class KeyPoolTest {
         pool.replace(a, limited);
         pool.holdForWrite("a");
 
-        pool.reload(List.of(a), pool.stamp());
+        pool.reload(List.of(a), Set.of(), pool.stamp());
         assertEquals(KeyStatus.RATE_LIMITED, pool.get("a").orElseThrow().status());
 
         pool.releaseWrite("a");
-        pool.reload(List.of(a), pool.stamp());
+        pool.reload(List.of(a), Set.of(), pool.stamp());
         assertEquals(KeyStatus.HEALTHY, pool.get("a").orElseThrow().status());
     }
 
@@ -134,7 +143,7 @@ class KeyPoolTest {
                     : cooling(KeyStatus.RATE_LIMITED, Duration.ofMinutes(5)));
             keys.add(k);
         }
-        pool.reload(keys, pool.stamp()); // how the pool is loaded from the database
+        pool.reload(keys, Set.of(), pool.stamp()); // how the pool is loaded from the database
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 5_000; i++) {
             seen.merge(pool.pick().orElseThrow().id(), 1, Integer::sum);

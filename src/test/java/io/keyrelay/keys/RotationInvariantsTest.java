@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * SPEC §3's invariants under concurrency, with real threads against one real database: a backup key is never handed
  * out twice or lost, and one failed key causes at most one rotation, across instances too.
  */
+@Tag("storage")
 class RotationInvariantsTest {
     @TempDir
     Path dataDir;
@@ -41,7 +43,7 @@ class RotationInvariantsTest {
 
     @BeforeEach
     void open() {
-        storage = TestStorage.open(dataDir);
+        storage = TestStorage.database(dataDir);
         a = new PoolFixture(storage, clock, "instance-a");
         b = new PoolFixture(storage, clock, "instance-b");
     }
@@ -52,7 +54,7 @@ class RotationInvariantsTest {
     }
 
     private static void sync(PoolFixture instance) {
-        instance.pool.reload(instance.keys.loadAll(), instance.pool.stamp());
+        instance.pool.reload(instance.keys.loadAll(), Set.of(), instance.pool.stamp());
     }
 
     private long eventsWithReason(String keyId, EventReason reason) {

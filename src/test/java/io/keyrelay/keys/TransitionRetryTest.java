@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A state change interrupted by the database going away is written once, with one event, when it is rerun. */
+@Tag("storage")
 class TransitionRetryTest {
     @TempDir
     Path dataDir;
@@ -25,7 +27,7 @@ class TransitionRetryTest {
 
     @BeforeEach
     void open() {
-        storage = TestStorage.open(dataDir);
+        storage = TestStorage.database(dataDir);
     }
 
     @AfterEach

@@ -157,7 +157,10 @@ class ClientSteeredRotationTest {
         assertEquals(1, usedBackups(), "one request, one rotation");
         long cooled = relay.services().keys().loadAll().stream()
                 .filter(k -> k.status() == KeyStatus.RATE_LIMITED && k.cooldownUntil() != null).count();
-        assertEquals(2, cooled, "the other refusing keys rest instead: " + relay.services().keys().loadAll());
+        assertEquals(1, cooled, "the next refusing key rests instead: " + relay.services().keys().loadAll());
+        List<String> tried = relay.upstream.received().stream().map(FakeUpstream.Received::apiKey).toList();
+        assertEquals(3, tried.size(), "then the request waits for its replacement, not for more refusing keys: " + tried);
+        assertEquals(apiKeyOf("b0"), tried.get(2), "served by the key that replaced the one it rotated");
     }
 
     @Test

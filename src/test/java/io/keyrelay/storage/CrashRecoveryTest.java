@@ -85,6 +85,37 @@ class CrashRecoveryTest {
         }
     }
 
+    @ParameterizedTest(name = "killed right after {0}, finished by a peer once its heartbeat went stale")
+    @EnumSource(RotationStep.class)
+    void aRotationOfAPeerThatDiedIsFinishedByAnotherInstanceOnceItsHeartbeatIsStale(RotationStep step) throws Exception {
+        Map<String, BackupKey> backups = seed(true);
+
+        killDuringRotation(step);
+
+        try (MongoStorage storage = TestStorage.open(dataDir())) {
+            Instant lastBeat = storage.peers().lastBeats().get(INSTANCE);
+            assertTrue(lastBeat != null, "the crashed instance had written its heartbeat");
+            MutableClock clock = new MutableClock(lastBeat.plusSeconds(1));
+            PoolFixture other = new PoolFixture(storage, clock, "other-instance");
+            other.beat("other-instance");
+            other.maintenance.start();
+            other.maintenance.takeOverFromDeadPeers();
+            int expectedPending = step == RotationStep.FAILED_KEY_DELETED ? 0 : 1;
+            assertEquals(expectedPending, other.keys.pendingRotations(null, Instant.MAX).size(),
+                    "a peer whose heartbeat is fresh may still be rotating: left alone");
+            if (expectedPending == 1) {
+                assertTrue(other.pool.isRotating("failing"), "out of selection while the peer holds its rotation");
+            }
+
+            clock.advance(PoolFixture.PEER_STALE_AFTER.plusSeconds(1)); // well inside the 30 s lease
+            other.maintenance.takeOverFromDeadPeers();
+
+            assertConsistentAfterRecovery(other, backups, step);
+            assertFalse(other.peers.lastBeats().containsKey(INSTANCE), "the dead peer is forgotten");
+            assertTrue(other.peers.lastBeats().containsKey("other-instance"));
+        }
+    }
+
     @Test
     void aRotationKilledWithNoBackupLeftEndsExhaustedOnRestart() throws Exception {
         seed(false);

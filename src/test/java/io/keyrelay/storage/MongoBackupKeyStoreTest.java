@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("storage")
 class MongoBackupKeyStoreTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
@@ -23,7 +25,7 @@ class MongoBackupKeyStoreTest {
 
     @BeforeEach
     void open() {
-        storage = TestStorage.open(dataDir);
+        storage = TestStorage.database(dataDir);
         backups = storage.backupKeys();
         backups.insert(BackupKey.fresh("b1", "sk-backup-b1-0123456789abcdef", false, NOW));
     }

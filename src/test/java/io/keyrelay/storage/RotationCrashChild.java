@@ -35,6 +35,7 @@ public final class RotationCrashChild {
         MongoStorage storage = TestStorage.open(dataDir);
         PoolFixture instanceUnderTest = new PoolFixture(storage, new MutableClock(Instant.now()), instance,
                 StateWriter.direct(), dieAfterStep);
+        instanceUnderTest.beat(instance); // alive, as far as its peers can tell, until its heartbeat goes stale
         instanceUnderTest.maintenance.start();
         instanceUnderTest.lifecycle.onAnswer(instanceUnderTest.key(failingKey), FailureClass.CREDENTIAL, 401,
                 Optional.empty());

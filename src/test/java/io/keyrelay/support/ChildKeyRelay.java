@@ -36,12 +36,18 @@ public final class ChildKeyRelay implements AutoCloseable {
 
     /** Starts KeyRelay on a free port over {@code dataDir} with {@code env} on top of test defaults. */
     public static ChildKeyRelay start(Path dataDir, Map<String, String> env) {
+        return start(dataDir, env, "io.keyrelay.app.Main");
+    }
+
+    /** {@link #start(Path, Map)} with another main class (one that starts KeyRelay with a test hook, say). */
+    public static ChildKeyRelay start(Path dataDir, Map<String, String> env, String mainClass, String... args) {
         try {
             int port = freePort();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(README_FLAGS);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.keyrelay.app.Main"));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+            command.addAll(List.of(args));
             Path output = dataDir.resolve("child.out");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             Map<String, String> e = builder.environment();

@@ -8,6 +8,7 @@ import io.keyrelay.keys.KeyLifecycle;
 import io.keyrelay.keys.KeyPool;
 import io.keyrelay.keys.KeyRotation;
 import io.keyrelay.keys.KeyStore;
+import io.keyrelay.keys.PeerRegistry;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.PoolMaintenance;
 import io.keyrelay.keys.RotationBrake;
@@ -32,6 +33,9 @@ public final class PoolFixture {
     public final KeyLifecycle lifecycle;
     public final KeyAdministration admin;
     public final PoolMaintenance maintenance;
+    public final PeerRegistry peers;
+    /** How long a peer's heartbeat may be silent before this instance takes it for dead. */
+    public static final Duration PEER_STALE_AFTER = Duration.ofSeconds(5);
 
     public PoolFixture(MongoStorage storage, MutableClock clock, String instance) {
         this(storage, clock, instance, StateWriter.direct(), RotationStep.Listener.NONE);
@@ -49,8 +53,14 @@ public final class PoolFixture {
         this.lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance, Duration.ofMinutes(2),
                 new RotationBrake(Integer.MAX_VALUE, clock));
         this.admin = new KeyAdministration(pool, keys, events, clock, instance);
+        this.peers = storage.peers();
         this.maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, new UsageLedger(), writer,
-                clock, Duration.ofSeconds(30), Duration.ofHours(12), events, Duration.ofDays(90));
+                clock, Duration.ofSeconds(30), Duration.ofHours(12), events, Duration.ofDays(90), peers, PEER_STALE_AFTER);
+    }
+
+    /** Writes this instance's heartbeat at the fixture clock's time. */
+    public void beat(String instance) {
+        peers.beat(instance, clock.instant());
     }
 
     public PoolKey addKey(String id, boolean enableFailover) {

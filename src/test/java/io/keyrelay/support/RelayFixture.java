@@ -5,12 +5,14 @@ import io.keyrelay.app.Services;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.PoolKey;
+import io.keyrelay.keys.RotationStep;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +42,11 @@ public final class RelayFixture implements AutoCloseable {
 
     /** In front of {@code upstream} (an HTTPS one, say); closing the fixture closes it. */
     public static RelayFixture start(Path dataDir, Map<String, String> extraEnv, FakeUpstream upstream) {
+        return start(dataDir, extraEnv, upstream, Clock.systemUTC());
+    }
+
+    /** {@link #start(Path, Map, FakeUpstream)} on {@code clock} (a {@link MutableClock}, say). */
+    public static RelayFixture start(Path dataDir, Map<String, String> extraEnv, FakeUpstream upstream, Clock clock) {
         Map<String, String> env = new HashMap<>(upstream.env());
         env.put("KEYRELAY_PORT", "0");
         env.put("KEYRELAY_HOST", "127.0.0.1");
@@ -49,7 +56,7 @@ public final class RelayFixture implements AutoCloseable {
         env.put("KEYRELAY_INSTANCE_ID", "test-instance");
         env.put("KEYRELAY_SHUTDOWN_GRACE", "2s");
         env.putAll(extraEnv);
-        KeyRelay relay = KeyRelay.start(Config.from(env));
+        KeyRelay relay = KeyRelay.start(Config.from(env), clock, RotationStep.Listener.NONE);
         String clientKey = relay.services().clientKeys().create("test client", 0).secret();
         return new RelayFixture(upstream, relay, clientKey);
     }
