@@ -59,8 +59,7 @@ public final class KeyPool {
 
     /**
      * The next available key in round-robin order, preferring one that {@code avoid} does not reject; when every
-     * available key is rejected, the next one anyway (a retry may go to a key already tried). Empty when no key
-     * is available.
+     * available key is rejected, the next one anyway (a retry may go to a key already tried); empty when none is.
      */
     public Optional<PoolKey> pick(Predicate<PoolKey> avoid) {
         KeySelection s = currentSelection();
@@ -114,14 +113,14 @@ public final class KeyPool {
 
     /**
      * Completes when the next rotation in flight ends, here or elsewhere as a reload shows (its replacement
-     * selectable, or the failed key gone): a request that found no key while one was on its way waits for this. Take it before looking for a key, so that
-     * a rotation ending in between is not missed.
+     * selectable, or the failed key gone): a request that found no key while one was on its way waits for this.
+     * Take it before looking for a key, so that a rotation ending in between is not missed.
      */
     public CompletableFuture<Void> nextRotationEnd() {
         return rotations.nextEnd();
     }
 
-    /** The key that replaced {@code failedId} in a rotation run here, once it ended; empty when none came. */
+    /** The key that replaced {@code failedId}, once its rotation (here or elsewhere) ended; empty when none came. */
     public CompletableFuture<Optional<PoolKey>> replacementOf(String failedId) {
         return rotations.replacementOf(failedId);
     }
@@ -237,6 +236,9 @@ public final class KeyPool {
             }
             // per-key atomic, so a change made on an event loop meanwhile is never overwritten
             Rotation site = rotating.contains(key.id()) ? Rotation.ELSEWHERE : Rotation.NONE;
+            if (site == Rotation.ELSEWHERE) {
+                rotations.began(key.id()); // so that requests can wait for its replacement
+            }
             entries.compute(key.id(), (id, local) -> {
                 if (local != null && (local.key().equals(key) && local.rotation() == site || keepsLocal(local, stampBefore))) {
                     return local;

@@ -21,9 +21,9 @@ final class RotationSignals {
         return nextEnd.get();
     }
 
-    /** A rotation of {@code failedId} began here. */
+    /** A rotation of {@code failedId} began (here, or elsewhere as a reload shows); its waiters so far stay. */
     void began(String failedId) {
-        replacements.put(failedId, new CompletableFuture<>());
+        replacements.compute(failedId, (id, f) -> f == null || f.isDone() ? new CompletableFuture<>() : f);
     }
 
     /** A rotation of {@code failedId} ended with {@code replacement} (null: none), or some rotation ended ({@code null} id). */

@@ -27,8 +27,9 @@ final class KeyChoice {
     private final Context loop;
     private Set<String> tried; // made on the first retry
     private String rotatedKeyId; // the key whose rotation this request caused, if any
-    private boolean replacementWanted;
-    private PoolKey preferred;   // the replacement of that key, once it came
+    private String awaitedKeyId; // the key whose replacement the next attempt waits for, if any
+    private PoolKey preferred;   // that replacement, once it came
+    private boolean beyondTheCapUsed;
     private long waitedNanos;
     private CompletableFuture<Void> rotationEndSeen; // taken before each pick, so no ending in between is missed
     private CompletableFuture<Void> awaited;
@@ -48,15 +49,19 @@ final class KeyChoice {
     }
 
     /**
-     * A refusal was judged: when this request already caused a rotation and another key's rotation is now held back
-     * (one rotation per request), the next attempt waits for the replacement of the first instead of trying more
-     * keys that may be failing alike.
+     * A refusal was judged. The next attempt waits for a replacement instead of trying more keys that may be failing
+     * alike: when this request already caused a rotation and another key's rotation is now held back (one rotation
+     * per request), for the key it rotated; when the refusing key is being rotated already (by another request, or
+     * another instance), for that key's.
      */
     void judged(PoolKey key, FailureDecision decision) {
         if (decision.action() == KeyAction.ROTATE) {
             rotatedKeyId = key.id();
         } else if (decision.action() == KeyAction.COOL_DOWN && rotatedKeyId != null) {
-            replacementWanted = true;
+            awaitedKeyId = rotatedKeyId;
+            rotatedKeyId = null; // waited for once
+        } else if (decision.action() == KeyAction.NONE && decision.retry() && pool.isRotating(key.id())) {
+            awaitedKeyId = key.id();
         }
     }
 
@@ -68,11 +73,11 @@ final class KeyChoice {
         if (last != null) {
             tried(last);
         }
-        if (!replacementWanted) {
+        if (awaitedKeyId == null) {
             return false;
         }
-        replacementWanted = false;
-        CompletableFuture<Optional<PoolKey>> replacement = pool.replacementOf(rotatedKeyId);
+        CompletableFuture<Optional<PoolKey>> replacement = pool.replacementOf(awaitedKeyId);
+        awaitedKeyId = null;
         if (replacement.isDone()) {
             preferred = replacement.getNow(Optional.empty()).orElse(null);
             return false;
@@ -81,6 +86,18 @@ final class KeyChoice {
             preferred = replacement.getNow(Optional.empty()).orElse(null);
             retry.run();
         }, retry);
+        return true;
+    }
+
+    /**
+     * Whether the replacement just waited for may be tried although the request has used all its attempts: once per
+     * request, since a fresh key from the backup pool is not one more of the keys that were failing.
+     */
+    boolean replacementBeyondTheCap() {
+        if (preferred == null || beyondTheCapUsed) {
+            return false;
+        }
+        beyondTheCapUsed = true;
         return true;
     }
 

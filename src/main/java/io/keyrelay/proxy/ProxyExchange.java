@@ -86,11 +86,11 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         moveTo(ExchangePhase.WAITING_FOR_KEY);
-        if (attempts >= ctx.maxAttempts) {
-            giveUp(lastFailure);
+        if (keys.triedThenAwaitReplacement(attempt, this::nextAttempt)) {
             return;
         }
-        if (keys.triedThenAwaitReplacement(attempt, this::nextAttempt)) {
+        if (attempts >= ctx.maxAttempts && !keys.replacementBeyondTheCap()) {
+            giveUp(lastFailure);
             return;
         }
         Instant now = ctx.now();
