@@ -108,17 +108,8 @@ public final class EndpointBreakers {
 
     /** Breakers with failures, open or half-open. */
     public List<View> views() {
-        Instant now = clock.instant();
         List<View> views = new ArrayList<>();
-        byKey.forEach((id, pair) -> {
-            for (int i = 0; i < 2; i++) {
-                Breaker b = pair[i];
-                View v = b == null ? null : b.view(id, i == 1, now);
-                if (v != null) {
-                    views.add(v);
-                }
-            }
-        });
+        byKey.keySet().forEach(id -> views.addAll(views(id)));
         return views;
     }
 
