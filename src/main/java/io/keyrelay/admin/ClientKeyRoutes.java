@@ -6,8 +6,10 @@ import io.keyrelay.clients.IssuedClientKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** The keys KeyRelay issues to its clients ({@code /admin/client-keys}); the full key is shown once, at creation. */
 final class ClientKeyRoutes {
@@ -20,27 +22,18 @@ final class ClientKeyRoutes {
     }
 
     void register(RouteTable table) {
-        table.get("/admin/client-keys", this::list, this::listInMemory);
+        table.get("/admin/client-keys", ctx -> list(ctx, clientKeys::list), ctx -> list(ctx, clientKeys::inMemory));
         table.post("/admin/client-keys", this::create);
         table.patch("/admin/client-keys/:id", this::update);
         table.delete("/admin/client-keys/:id", this::delete);
     }
 
-    private Callable<Reply> list(RoutingContext ctx) {
+    /** The keys from {@code source}: the database, or (while it cannot be read) what this instance loaded last. */
+    private Callable<Reply> list(RoutingContext ctx, Supplier<List<ClientKey>> source) {
         Input.query(ctx).check();
         return () -> {
             JsonArray views = new JsonArray();
-            clientKeys.list().forEach(k -> views.add(view(k)));
-            return Reply.ok(new JsonObject().put("keys", views));
-        };
-    }
-
-    /** The keys as this instance loaded them last (while the database cannot be read). */
-    private Callable<Reply> listInMemory(RoutingContext ctx) {
-        Input.query(ctx).check();
-        return () -> {
-            JsonArray views = new JsonArray();
-            clientKeys.inMemory().forEach(k -> views.add(view(k)));
+            source.get().forEach(k -> views.add(view(k)));
             return Reply.ok(new JsonObject().put("keys", views));
         };
     }

@@ -24,7 +24,7 @@ record Reply(int status, JsonObject body, boolean stale) {
 
     /** This answer from memory, while the database cannot be read. */
     Reply fromMemory() {
-        return new Reply(status, body.copy().put("stale", true), true);
+        return new Reply(status, body.put("stale", true), true);
     }
 
     /** An answer read earlier, at {@code readAt}, given again while the database cannot be read. */

@@ -57,10 +57,11 @@ public final class KeyLifecycle {
     public FailureDecision onAnswer(PoolKey used, FailureClass failure, Integer upstreamStatus, Optional<Duration> retryAfter,
                                     boolean requestRotatedAlready) {
         Instant now = clock.instant();
+        boolean failover = used.usesFailoverEndpoint(now);
         if (failure == FailureClass.TRANSIENT) {
-            pool.breakers().failed(used.id(), used.usesFailoverEndpoint(now));
+            pool.breakers().failed(used.id(), failover);
         } else {
-            pool.breakers().answered(used.id(), used.usesFailoverEndpoint(now));
+            pool.breakers().answered(used.id(), failover);
         }
         FailureDecision decision = policy.decide(failure, used, now);
         if (decision.action() == KeyAction.ROTATE && !pool.canRotate(used)) {
