@@ -32,6 +32,8 @@ public final class AdminApi {
         new BackupKeyRoutes(services).register(table);
         new ClientKeyRoutes(services).register(table);
         new EventRoutes(services).register(table);
+        new RequestRoutes(services).register(table);
+        new UsageRoutes(services).register(table);
         table.direct(HttpMethod.GET, "/admin/alerts", ctx -> ctx.json(services.alerts().get()));
         table.direct(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")

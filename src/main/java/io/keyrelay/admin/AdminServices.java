@@ -1,6 +1,8 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.clients.ClientKeys;
+import io.keyrelay.insight.RequestLogStore;
+import io.keyrelay.insight.UsageReport;
 import io.keyrelay.keys.BackupKeyStore;
 import io.keyrelay.keys.EventLog;
 import io.keyrelay.keys.KeyAdministration;
@@ -24,8 +26,11 @@ import java.util.function.Supplier;
  * @param usedBackupRetention how long a used backup key is kept (its {@code deletesAt})
  * @param recountBackups      re-evaluates the low-backup alert after an operator's change
  * @param alerts              the current alert state, as {@code GET /admin/alerts} answers it
+ * @param requests            the request log
+ * @param usage               usage over time
  */
 public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups, KeyAdministration administration,
                             UsageLedger keyUsage, ClientKeys clientKeys, EventLog events, Clock clock,
-                            Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts) {
+                            Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts,
+                            RequestLogStore requests, UsageReport usage) {
 }

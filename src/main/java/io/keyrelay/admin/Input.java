@@ -185,6 +185,19 @@ final class Input {
         return has(field) ? Optional.ofNullable(text(field, min, max)) : Optional.empty();
     }
 
+    /** An ISO-8601 instant such as {@code 2026-12-06T02:00:00Z}, when given. */
+    Optional<java.time.Instant> optionalInstant(String field) {
+        Optional<String> text = optionalText(field, 1, 40);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.Instant.parse(text.get()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.ofNullable(fail(field, "Expected an ISO-8601 instant such as 2026-12-06T02:00:00Z"));
+        }
+    }
+
     /** Adds a problem found by the caller. */
     <T> T fail(String field, String message) {
         if (!notAnObject) {

@@ -115,7 +115,7 @@ final class Views {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
-    private static String time(Instant t) {
+    static String time(Instant t) {
         return t == null ? null : t.toString();
     }
 }

@@ -26,6 +26,7 @@ final class Housekeeping {
     private final AtomicBoolean sweepQueued = new AtomicBoolean();
     private final AtomicBoolean usageQueued = new AtomicBoolean();
     private final AtomicBoolean takeoverQueued = new AtomicBoolean();
+    private final AtomicBoolean usageOverTimeQueued = new AtomicBoolean();
 
     /** @param heartbeat already beating: the first beat is written before the instance serves */
     Housekeeping(Services services, PoolMaintenance maintenance, Heartbeat heartbeat) {
@@ -39,6 +40,7 @@ final class Housekeeping {
         timers.add(vertx.setPeriodic(p.syncInterval().toMillis(), id -> reload()));
         timers.add(vertx.setPeriodic(p.cooldownSweepInterval().toMillis(), id -> sweep()));
         timers.add(vertx.setPeriodic(p.usageFlushInterval().toMillis(), id -> flushUsage()));
+        timers.add(vertx.setPeriodic(services.config().insight().usageFlushInterval().toMillis(), id -> flushUsageOverTime()));
         timers.add(vertx.setPeriodic(services.config().resilience().heartbeatInterval().toMillis(), id -> takeOver()));
     }
 
@@ -76,6 +78,13 @@ final class Housekeeping {
                 services.adminAuth().pruneRevocations();
                 sweepQueued.set(false);
             });
+        }
+    }
+
+    /** Writes usage over time (hourly buckets), unless the last write is still queued. */
+    void flushUsageOverTime() {
+        if (usageOverTimeQueued.compareAndSet(false, true)) {
+            writer().submit("usage over time", clearing(usageOverTimeQueued, () -> services.usageOverTime().flush()));
         }
     }
 

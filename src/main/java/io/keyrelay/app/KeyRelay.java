@@ -7,6 +7,11 @@ import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.edge.TrustedProxies;
+import io.keyrelay.insight.InsightWriter;
+import io.keyrelay.insight.RequestLog;
+import io.keyrelay.insight.UsageBuckets;
+import io.keyrelay.insight.UsageOverTime;
+import io.keyrelay.insight.UsageReport;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.Heartbeat;
@@ -77,22 +82,32 @@ public final class KeyRelay implements AutoCloseable {
         Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
         events.listen(operations::onKeyEvent);
         KeyAdministration administration = new KeyAdministration(pool, keys, events, clock, instance);
+        Config.Insight insight = config.insight();
+        RequestLog requestLog = insight.requestLogPerSecond() == 0 ? RequestLog.OFF
+                : new RequestLog(Math.min(100_000, Math.max(1_000, insight.requestLogPerSecond() * 10)));
+        UsageOverTime usageOverTime = new UsageOverTime(new UsageBuckets(), storage.usage(), clock);
+        InsightWriter insightWriter = new InsightWriter(requestLog, storage.requestLog(), storage.usage(),
+                new InsightWriter.Settings(insight.requestLogRetention(), insight.requestLogMaxEntries(),
+                        insight.requestLogPerSecond(), insight.usageRetention()), clock, instance);
+        operations.metrics().watchRequestLog(requestLog, insightWriter);
         AdminAuth adminAuth = AdminAuth.start(config.admin(), new TrustedProxies(config.edge().trustedProxies()),
                 storage.settings(), storage.sessionRevocations(), writer, clock, System.out);
         ProxyServices proxy = new ProxyServices(config.upstream(), config.server().maxBodyBytes(),
                 new BodyBudget(config.edge().bodyBudgetBytes()), clock, pool, lifecycle,
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()), keyUsage,
-                clientKeys, operations.proxyObserver());
+                clientKeys, operations.proxyObserver(), requestLog, usageOverTime.buckets());
         AdminServices admin = new AdminServices(adminAuth, keys, backups, administration, keyUsage, clientKeys, events,
-                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson());
+                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson(),
+                storage.requestLog(), new UsageReport(storage.usage()));
         Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
-                clientKeys, writer, adminAuth, operations, proxy, admin);
+                clientKeys, writer, adminAuth, operations, proxy, admin, usageOverTime, insightWriter);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,
                 clock, config.pool().rotationLease(), config.pool().usedBackupRetention(),
                 events, config.pool().eventRetention(), storage.peers(), resilience.peerStaleAfter());
         Heartbeat heartbeat = new Heartbeat(storage.peers(), instance, clock);
         heartbeat.start(resilience.heartbeatInterval());
         maintenance.start();
+        insightWriter.start();
         clientKeys.reload();
         operations.readiness().markPoolLoaded();
         log.info("key pool loaded: {} keys, {} available", pool.size(), pool.availableCount());
@@ -226,6 +241,7 @@ public final class KeyRelay implements AutoCloseable {
         boolean written = drain();
         if (written) {
             housekeeping.flushUsage();
+            housekeeping.flushUsageOverTime();
             written = drain();
         }
         if (written && services.storage().ping()) {
@@ -236,6 +252,7 @@ public final class KeyRelay implements AutoCloseable {
             log.warn("{} state changes could not be written before shutdown (database unreachable)",
                     services.writer().queued());
         }
+        services.insightWriter().close();
         services.operations().close();
         housekeeping.leave();
         services.writer().close();

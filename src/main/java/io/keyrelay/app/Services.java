@@ -4,6 +4,8 @@ import io.keyrelay.admin.AdminAuth;
 import io.keyrelay.admin.AdminServices;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
+import io.keyrelay.insight.InsightWriter;
+import io.keyrelay.insight.UsageOverTime;
 import io.keyrelay.keys.BackupKeyStore;
 import io.keyrelay.keys.EventLog;
 import io.keyrelay.keys.KeyAdministration;
@@ -36,5 +38,7 @@ public record Services(
         AdminAuth adminAuth,
         Operations operations,
         ProxyServices proxy,
-        AdminServices admin) {
+        AdminServices admin,
+        UsageOverTime usageOverTime,
+        InsightWriter insightWriter) {
 }

@@ -13,6 +13,6 @@ public sealed interface Authentication {
     }
 
     /** Over its requests-per-minute limit: 429 with Retry-After. */
-    record Limited(Duration retryAfter) implements Authentication {
+    record Limited(ClientKey key, Duration retryAfter) implements Authentication {
     }
 }

@@ -58,7 +58,7 @@ public final class ClientKeys {
         }
         Duration wait = limiter.acquire(key.id(), key.rpmLimit());
         if (!wait.isZero()) {
-            return new Authentication.Limited(wait);
+            return new Authentication.Limited(key, wait);
         }
         return new Authentication.Accepted(key);
     }

@@ -22,7 +22,8 @@ public record Config(
         Resilience resilience,
         Keywords keywords,
         Admin admin,
-        Operations operations) {
+        Operations operations,
+        Insight insight) {
 
     /** Listening socket and process-level settings. */
     public record Server(String host, int port, int eventLoops, long maxBodyBytes, Duration shutdownGrace,
@@ -99,6 +100,23 @@ public record Config(
     public record Operations(Optional<String> metricsToken, int backupLowWatermark, Optional<URI> alertWebhook,
                              Duration alertRepeatInterval, Duration healthCheckInterval) {
     }
+
+    /**
+     * The request log and usage over time (SPEC §5a).
+     *
+     * @param requestLogPerSecond    logged requests written a second at most; 0 switches the request log off
+     * @param requestLogMaxEntries   the log keeps at most this many requests (0: no cap, only the retention)
+     * @param requestLogRetention    how long a logged request is kept
+     * @param usageRetention         how long usage buckets are kept
+     * @param usageFlushInterval     how often usage over time is written (each write of a bucket costs the database
+     *                               about as much for one name as for all, so less often than the usage counters)
+     */
+    public record Insight(int requestLogPerSecond, int requestLogMaxEntries, Duration requestLogRetention,
+                          Duration usageRetention, Duration usageFlushInterval) {
+    }
+
+    /** The request log's cap on the embedded database, which reads it by scanning (it has no secondary indexes). */
+    public static final int EMBEDDED_REQUEST_LOG_MAX_ENTRIES = 20_000;
 
     public static final String PRIMARY_BASE = "https://api.ohmygpt.com";
     public static final String FAILOVER_BASE = "https://c-z0-api-01.hash070.com";
@@ -193,7 +211,14 @@ public record Config(
                 Optional.ofNullable(env.optionalUrl("KEYRELAY_ALERT_WEBHOOK_URL")),
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
-        return new Config(server, edge, upstream, storage, pool, resilience, keywords, admin, operations);
+        Insight insight = new Insight(
+                env.integer("KEYRELAY_REQUEST_LOG_MAX_PER_SECOND", 1_000, 0, 1_000_000),
+                env.integer("KEYRELAY_REQUEST_LOG_MAX_ENTRIES",
+                        storage.embedded() ? EMBEDDED_REQUEST_LOG_MAX_ENTRIES : 0, 0, Integer.MAX_VALUE),
+                env.duration("KEYRELAY_REQUEST_LOG_RETENTION", Duration.ofDays(7)),
+                env.duration("KEYRELAY_USAGE_RETENTION", Duration.ofDays(90)),
+                env.duration("KEYRELAY_USAGE_OVER_TIME_FLUSH_INTERVAL", Duration.ofSeconds(30)));
+        return new Config(server, edge, upstream, storage, pool, resilience, keywords, admin, operations, insight);
     }
 
     /** A base URL with {@code path} appended (a trailing slash of the base is not doubled). */

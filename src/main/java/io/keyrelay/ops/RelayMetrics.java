@@ -1,5 +1,7 @@
 package io.keyrelay.ops;
 
+import io.keyrelay.insight.InsightWriter;
+import io.keyrelay.insight.RequestLog;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.EventReason;
 import io.keyrelay.keys.KeyEvent;
@@ -102,6 +104,17 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
                 .description("Key and endpoint pairs kept out of selection by their breaker now").register(registry);
         FunctionCounter.builder("keyrelay.breakers.opened", pool.breakers(), EndpointBreakers::trips)
                 .description("Times a key's breaker opened on an endpoint (transient failures in a row)").register(registry);
+    }
+
+    /** The request log's queue and what it lost (SPEC §5a: dropped entries are counted, never waited for). */
+    public void watchRequestLog(RequestLog log, InsightWriter writer) {
+        Gauge.builder("keyrelay.request.log.queued", log, RequestLog::queued)
+                .description("Ended requests waiting to be written to the request log").register(registry);
+        FunctionCounter.builder("keyrelay.request.log.dropped", log, RequestLog::dropped)
+                .description("Requests left out of the request log: its queue was full or their batch failed")
+                .register(registry);
+        FunctionCounter.builder("keyrelay.request.log.written", writer, InsightWriter::written)
+                .description("Requests written to the request log").register(registry);
     }
 
     void gauge(String name, String description, IntSupplier value) {

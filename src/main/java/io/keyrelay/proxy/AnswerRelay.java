@@ -3,6 +3,7 @@ package io.keyrelay.proxy;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.upstream.ErrorKind;
 import io.keyrelay.upstream.ForwardedHeaders;
+import io.keyrelay.upstream.Usage;
 import io.keyrelay.upstream.UsageReader;
 import io.keyrelay.upstream.UsageStripper;
 import io.vertx.core.buffer.Buffer;
@@ -114,6 +115,7 @@ final class AnswerRelay {
             }
             throw e;
         }
+        countUsage(); // before the end, which may run the request's end handlers at once
         if (stripper != null) {
             Buffer rest = last == null ? Buffer.buffer() : stripper.strip(last);
             resp.end(rest.appendBuffer(stripper.finish()));
@@ -122,7 +124,6 @@ final class AnswerRelay {
         } else {
             resp.end(last.buffer()).onComplete(written -> last.release());
         }
-        countUsage();
     }
 
     /**
@@ -164,6 +165,7 @@ final class AnswerRelay {
             return;
         }
         state = State.RELAYING;
+        request.trace().firstByte();
         resp.setStatusCode(head.status());
         ForwardedHeaders.toClient(head, resp.headers());
         if (stripper != null) {
@@ -182,7 +184,9 @@ final class AnswerRelay {
         if (!request.route().countsUsage()) {
             return;
         }
-        long tokens = usage.finish().total();
+        Usage counted = usage.finish();
+        request.trace().usage(counted);
+        long tokens = counted.total();
         Instant now = ctx.now();
         ctx.keyUsage.record(key.id(), tokens, now);
         ctx.clientKeys.recordRequest(request.clientKeyId(), now);

@@ -4,9 +4,12 @@ import io.keyrelay.keys.PoolKey;
 import io.keyrelay.transport.Deadlines;
 import io.keyrelay.transport.UpstreamCall;
 import io.keyrelay.upstream.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One try of a request with one key on one endpoint: its call while under way, and its first-byte deadline. */
 final class Attempt {
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class); // the access log's logger name, kept
     final PoolKey key;
     final Endpoint endpoint;
     final int number;
@@ -19,6 +22,14 @@ final class Attempt {
         this.endpoint = endpoint;
         this.number = number;
         this.startedNanos = startedNanos;
+    }
+
+    /** The access log's line for the attempt (SPEC §1): method, URL, key id, endpoint, stream flag. */
+    void logSent(ClientRoute route, String target, boolean stream) {
+        if (log.isInfoEnabled()) {
+            log.info(route.method().name() + " " + endpoint.origin() + target + " key=" + key.id() + " "
+                    + endpoint.label() + " stream=" + stream);
+        }
     }
 
     /** Whether {@code other} is this attempt's call, still under way. */

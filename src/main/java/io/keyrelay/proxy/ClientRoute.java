@@ -22,7 +22,7 @@ public enum ClientRoute {
     MODELS("GET", "/v1/models", null, EndpointKind.BASE, false),
     MODEL("GET", "/v1/models/{id}", null, EndpointKind.BASE, false);
 
-    private static final String MODEL_PREFIX = "/v1/models/";
+    static final String MODEL_PREFIX = "/v1/models/";
     private static final Map<String, ClientRoute[]> BY_PATH = new HashMap<>();
 
     static {

@@ -37,7 +37,6 @@ final class ProxyExchange implements UpstreamListener {
     private final HttpServerRequest req;
     private final HttpServerResponse resp;
     private final Buffer body;
-    private final boolean stream;
     private final boolean stripUsage;
     private final Runnable releaseBody;
     private final KeyChoice keys;
@@ -53,14 +52,13 @@ final class ProxyExchange implements UpstreamListener {
      * @param stripUsage the body asks for usage the client did not ask for: the answer's stream is given to the client
      *                   without it
      */
-    ProxyExchange(ProxyContext ctx, ClientRequest request, Buffer body, boolean stream, boolean stripUsage,
+    ProxyExchange(ProxyContext ctx, ClientRequest request, Buffer body, boolean stripUsage,
                   Runnable releaseBody) {
         this.ctx = ctx;
         this.request = request;
         this.req = request.http();
         this.resp = req.response();
         this.body = body;
-        this.stream = stream;
         this.stripUsage = stripUsage;
         this.releaseBody = releaseBody;
         this.keys = new KeyChoice(ctx.pool, ctx.deadlines, ctx.loop);
@@ -70,7 +68,7 @@ final class ProxyExchange implements UpstreamListener {
         resp.closeHandler(v -> onClientGone());
         resp.endHandler(v -> {
             releaseBody.run(); // runs when the answer ended or its connection closed, exactly once
-            ctx.observer.requestEnded(request.route(), req, attempt == null ? null : attempt.endpoint, request.clientKeyId());
+            ctx.ended(request, attempt == null ? null : attempt.endpoint, true);
         });
         nextAttempt();
     }
@@ -110,17 +108,14 @@ final class ProxyExchange implements UpstreamListener {
         String target = endpoint.target(req.path(), req.query());
         Attempt a = new Attempt(key, endpoint, attempts, ctx.observer.attemptStarted(endpoint, attempts));
         attempt = a;
-        if (log.isInfoEnabled()) {
-            log.info(route.method().name() + " " + endpoint.origin() + target + " key=" + key.id() + " "
-                    + endpoint.label() + " stream=" + stream);
-        }
+        a.logSent(route, target, request.trace().stream());
         RequestHeaders headers = new RequestHeaders();
         ForwardedHeaders.toUpstream(req.headers(), headers, key.apiKey(), route.hasBody());
         a.firstByteTimer = ctx.deadlines.start(ctx.firstByteTimeoutMs, () -> {
             a.firstByteTimer = null;
             if (attempt == a && a.call != null && phase == ExchangePhase.AWAITING_HEAD) {
                 a.abort();
-                ctx.observer.upstreamAnswered(a.endpoint, 0, a.startedNanos);
+                answered(a, 0);
                 attemptFailed(new TimeoutException("no answer within " + ctx.firstByteTimeoutMs + " ms"));
             }
         });
@@ -142,11 +137,11 @@ final class ProxyExchange implements UpstreamListener {
         Attempt a = attempt;
         a.cancelFirstByteTimer();
         int status = head.status();
-        ctx.observer.upstreamAnswered(a.endpoint, status, a.startedNanos);
+        answered(a, status);
         if (status >= 200 && status < 300) {
             ctx.pool.breakers().answered(a.key.id(), a.endpoint.failover());
             moveTo(ExchangePhase.RELAYING);
-            relay = new AnswerRelay(ctx, request, call, head, a.key, stream, stripUsage, cause -> {
+            relay = new AnswerRelay(ctx, request, call, head, a.key, request.trace().stream(), stripUsage, cause -> {
                 a.callEnded();
                 relayFailed(cause);
             });
@@ -201,10 +196,16 @@ final class ProxyExchange implements UpstreamListener {
             case RELAYING -> relayFailed(cause);
             case READING_REFUSAL -> judgeRefusal(); // on what arrived
             default -> {
-                ctx.observer.upstreamAnswered(attempt.endpoint, 0, attempt.startedNanos);
+                answered(attempt, 0);
                 attemptFailed(cause);
             }
         }
+    }
+
+    /** The attempt's head arrived with {@code status}, or it failed before one (0): metrics and the log see it. */
+    private void answered(Attempt a, int status) {
+        ctx.observer.upstreamAnswered(a.endpoint, status, a.startedNanos);
+        request.trace().attemptAnswered(a, status);
     }
 
     // ---- outcomes ----

@@ -37,23 +37,28 @@ public final class ProxyHandler {
 
     public void handle(HttpServerRequest req, ClientRoute route) {
         Dialect dialect = route.dialect(req);
-        // counted when it ends; replaced by one that also gives the body back, and then by the exchange's
-        req.response().endHandler(v -> context.observer.requestEnded(route, req, null, null));
+        RequestTrace trace = new RequestTrace(route, context.now());
         Authentication auth = context.clientKeys.authenticate(presentedKey(req));
+        ClientRequest request = new ClientRequest(req, route, dialect,
+                auth instanceof Authentication.Accepted a ? a.key().id()
+                        : auth instanceof Authentication.Limited l ? l.key().id() : null, trace);
+        // counted when it ends; replaced by one that also gives the body back, and then by the exchange's
+        req.response().endHandler(v -> request.endedEarly(context));
         if (auth instanceof Authentication.Rejected r) {
-            Responses.beforeBody(new ClientRequest(req, route, dialect, null), 401, ErrorKind.AUTHENTICATION, r.message());
+            Responses.beforeBody(request, 401, ErrorKind.AUTHENTICATION, r.message());
             return;
         }
         if (auth instanceof Authentication.Limited l) {
             req.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, l.retryAfter().toSeconds())))
                     .putHeader("x-should-retry", "false"); // the client's own limit: retrying at once only adds to it
-            Responses.beforeBody(new ClientRequest(req, route, dialect, null), 429, ErrorKind.RATE_LIMITED,
-                    "Rate limit exceeded for this API key");
+            Responses.beforeBody(request, 429, ErrorKind.RATE_LIMITED, "Rate limit exceeded for this API key");
             return;
         }
-        ClientRequest request = new ClientRequest(req, route, dialect, ((Authentication.Accepted) auth).key().id());
         if (!route.hasBody()) {
-            new ProxyExchange(context, request, NO_BODY, false, false, () -> { }).start();
+            if (route == ClientRoute.MODEL) {
+                trace.model(req.path().substring(ClientRoute.MODEL_PREFIX.length()));
+            }
+            new ProxyExchange(context, request, NO_BODY, false, () -> { }).start();
             return;
         }
         if (!isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
@@ -78,7 +83,7 @@ public final class ProxyHandler {
         BodyReader body = new BodyReader(request, context.maxBodyBytes, budget, (bytes, release) -> onBody(request, bytes, release));
         req.response().endHandler(v -> {
             body.release();
-            context.observer.requestEnded(route, req, null, null);
+            request.endedEarly(context);
         });
         req.handler(body);
         req.endHandler(v -> body.end());
@@ -86,7 +91,7 @@ public final class ProxyHandler {
     }
 
     private void onBody(ClientRequest request, Buffer body, Runnable releaseBody) {
-        RequestBody kind = RequestBody.check(body);
+        RequestBody kind = RequestBody.check(body, request.trace());
         if (kind == RequestBody.INVALID) {
             Responses.error(request, 400, ErrorKind.INVALID_REQUEST, "The request body must be a JSON object");
             return;
@@ -94,7 +99,8 @@ public final class ProxyHandler {
         // an OpenAI chat stream whose client did not ask for usage is asked for it, and the client does not see it
         boolean stripUsage = kind == RequestBody.STREAMING && request.route().reportsUsageOnlyWhenAsked();
         Buffer sent = stripUsage ? UsageRequests.askForUsage(body) : body;
-        new ProxyExchange(context, request, sent, kind != RequestBody.NOT_STREAMING, stripUsage, releaseBody).start();
+        request.trace().stream(kind != RequestBody.NOT_STREAMING);
+        new ProxyExchange(context, request, sent, stripUsage, releaseBody).start();
     }
 
     /** A path of the table asked with another method: 405 with {@code Allow}, in the path's format. */

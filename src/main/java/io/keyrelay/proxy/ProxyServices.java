@@ -3,6 +3,8 @@ package io.keyrelay.proxy;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.BodyBudget;
+import io.keyrelay.insight.RequestLog;
+import io.keyrelay.insight.UsageBuckets;
 import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.KeyLifecycle;
 import io.keyrelay.keys.KeyPool;
@@ -21,8 +23,11 @@ import java.time.Clock;
  * @param keyUsage     usage counted per pool key
  * @param clientKeys   who may call, and their usage
  * @param observer     metrics
+ * @param requestLog   where ended requests are queued for the log
+ * @param usageBuckets usage over time
  */
 public record ProxyServices(Config.Upstream upstream, long maxBodyBytes, BodyBudget bodyBudget, Clock clock, KeyPool pool,
                             KeyLifecycle lifecycle, FailureClassifier classifier, UsageLedger keyUsage,
-                            ClientKeys clientKeys, ProxyObserver observer) {
+                            ClientKeys clientKeys, ProxyObserver observer, RequestLog requestLog,
+                            UsageBuckets usageBuckets) {
 }

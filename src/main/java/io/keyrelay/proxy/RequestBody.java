@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * What a client's request body is: one well-formed JSON object (RFC 8259 in UTF-8, nested at most {@link #MAX_DEPTH}
  * deep), whether its top-level {@code stream} flag is true, and whether it asks for usage in the stream
- * ({@code stream_options.include_usage}, OpenAI's chat); the last of a field given twice wins, as when the body is
+ * ({@code stream_options.include_usage}, OpenAI's chat), and its model; the last of a field given twice wins, as when the body is
  * decoded into a map. Checked with Jackson's streaming parser, which builds nothing but the tokens.
  */
 enum RequestBody {
@@ -28,6 +28,11 @@ enum RequestBody {
     private static final JsonFactory JSON = RequestJson.FACTORY;
 
     static RequestBody check(Buffer body) {
+        return check(body, null);
+    }
+
+    /** Checks, and gives {@code trace} (when not null) the top-level {@code model} string. */
+    static RequestBody check(Buffer body, RequestTrace trace) {
         ByteView bytes = ByteView.of(body);
         if (bytes.length() == 0 || !strictUtf8(bytes)) {
             return INVALID;
@@ -54,6 +59,11 @@ enum RequestBody {
                             inOptions = t == JsonToken.START_OBJECT;
                         }
                         case "include_usage" -> usage = t == JsonToken.VALUE_TRUE;
+                        case "model" -> {
+                            if (t == JsonToken.VALUE_STRING && trace != null) {
+                                trace.model(p.getText());
+                            }
+                        }
                         default -> {
                         }
                     }
@@ -82,7 +92,7 @@ enum RequestBody {
 
     private static String fieldOfInterest(String name, int depth) {
         if (depth == 1) {
-            return name.equals("stream") || name.equals("stream_options") ? name : null;
+            return name.equals("stream") || name.equals("stream_options") || name.equals("model") ? name : null;
         }
         return name.equals("include_usage") ? name : null;
     }

@@ -6,7 +6,9 @@ import org.bson.Document;
 
 /**
  * The indexes KeyRelay's queries need on a real MongoDB, created at start (idempotently): rotation looks keys up by
- * API key and by the key they replaced, claims take the oldest unused backup, a dead peer's rotations are found by holder, events are read newest first.
+ * API key and by the key they replaced, claims take the oldest unused backup, a dead peer's rotations are found by holder,
+ * events and logged requests are read newest first (logged requests also by client key, pool key, status and model),
+ * old logged requests and usage buckets are pruned by time.
  * Not created on the embedded server, which has no secondary indexes; its collections are small.
  */
 final class Indexes {
@@ -27,6 +29,12 @@ final class Indexes {
             var events = db.getCollection("keyrelay_events");
             events.createIndex(new Document("at", -1), new IndexOptions().name("newestFirst"));
             events.createIndex(new Document("keyId", 1).append("at", -1), new IndexOptions().name("byKey"));
+            var requests = db.getCollection("keyrelay_requests");
+            requests.createIndex(new Document("at", -1).append("_id", -1), new IndexOptions().name("newestFirst"));
+            for (String field : new String[] {"clientKeyId", "attempts.keyId", "status", "model"}) {
+                requests.createIndex(new Document(field, 1).append("at", -1).append("_id", -1), new IndexOptions().name(field));
+            }
+            db.getCollection("keyrelay_usage").createIndex(new Document("at", 1), new IndexOptions().name("age"));
             db.getCollection("keyrelay_client_keys").createIndex(new Document("keyHash", 1), new IndexOptions().name("keyHash"));
         });
     }

@@ -86,6 +86,14 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoSessionRevocations(database.getCollection("keyrelay_revoked_sessions"));
     }
 
+    public MongoRequestLog requestLog() {
+        return new MongoRequestLog(database.getCollection("keyrelay_requests"));
+    }
+
+    public MongoUsageStore usage() {
+        return new MongoUsageStore(database.getCollection("keyrelay_usage"));
+    }
+
     public MongoSettingsStore settings() {
         return new MongoSettingsStore(database.getCollection("keyrelay_settings"));
     }
@@ -98,6 +106,11 @@ public final class MongoStorage implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** The database itself, for this package's tests. */
+    MongoDatabase database() {
+        return database;
     }
 
     public boolean isEmbedded() {

@@ -54,7 +54,8 @@ class OpenApiTest {
         Set<String> mounted = new TreeSet<>();
         mountedEndpoints(server).forEach(e -> mounted.add(e.method().name() + " " + e.path()));
         assertEquals(mounted, documented());
-        assertEquals(23, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts and the document");
+        assertEquals(25, mounted.size(),
+                "SPEC §5's 18 routes, sign-in, sign-out, session, alerts, the document, §5a's request log and usage");
     }
 
     @Test
