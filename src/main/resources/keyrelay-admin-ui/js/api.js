@@ -71,6 +71,13 @@ async function readJson(response) {
 
 const id = (value) => encodeURIComponent(value);
 
+/** A query string of the parameters that have a value ('' when none has). */
+function query(params) {
+  const pairs = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return pairs.length ? `?${pairs.join('&')}` : '';
+}
+
 export const api = {
   signIn: (token) => request('POST', '/admin/sign-in', { token }, { reportUnauthorized: false }),
   signOut: () => request('POST', '/admin/sign-out', undefined, { reportUnauthorized: false }),
@@ -95,6 +102,11 @@ export const api = {
   deleteBackupKey: (keyId) => request('DELETE', `/admin/ohmygpt/backup-keys/${id(keyId)}`),
 
   events: (offset, limit) => request('GET', `/admin/ohmygpt/events?offset=${offset}&limit=${limit}`),
+
+  /** The request log: { requests, nextCursor }; filters: clientKeyId, keyId, status, model, from, to, cursor, limit. */
+  requests: (filters) => request('GET', `/admin/requests${query(filters)}`),
+  /** Usage over time: { series: [{ name, total, points }] }; params: by, bucket, from, to, top. */
+  usage: (params) => request('GET', `/admin/usage${query(params)}`),
 
   clientKeys: () => request('GET', '/admin/client-keys'),
   createClientKey: (clientKey) => request('POST', '/admin/client-keys', clientKey),

@@ -14,6 +14,8 @@ import * as keysPage from './pages/keys.js';
 import * as backupKeysPage from './pages/backup-keys.js';
 import * as clientKeysPage from './pages/client-keys.js';
 import * as eventsPage from './pages/events.js';
+import * as requestsPage from './pages/requests.js';
+import * as usagePage from './pages/usage.js';
 import * as signInPage from './pages/sign-in.js';
 
 const REFRESH_MS = 5000;
@@ -24,6 +26,8 @@ const PAGES = {
   'backup-keys': backupKeysPage,
   'client-keys': clientKeysPage,
   events: eventsPage,
+  requests: requestsPage,
+  usage: usagePage,
 };
 
 const main = document.getElementById('main');

@@ -6,6 +6,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 
 /**
  * Serves the operator's web UI (plain HTML, CSS and JavaScript modules packaged in the jar) under {@value #PATH}.
@@ -53,7 +57,24 @@ public final class AdminUi {
                 ctx.next();
             }
         });
+        router.get(PATH + "vendor/uplot/*").handler(AdminUi::secureHeaders).handler(StaticHandler
+                .create(FileSystemAccess.RELATIVE, webJar("uplot")).setDirectoryListing(false).setCachingEnabled(false));
         router.get(PATH + "*").handler(AdminUi::secureHeaders).handler(files);
+    }
+
+    /** The classpath folder of a WebJar (its files and LICENSE), at the version the build put in the jar. */
+    static String webJar(String name) {
+        String properties = "META-INF/maven/org.webjars.npm/" + name + "/pom.properties";
+        try (InputStream in = AdminUi.class.getClassLoader().getResourceAsStream(properties)) {
+            if (in == null) {
+                throw new IllegalStateException(properties + " is missing from the classpath");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return "META-INF/resources/webjars/" + name + "/" + p.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void secureHeaders(RoutingContext ctx) {

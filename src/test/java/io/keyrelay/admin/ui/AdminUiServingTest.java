@@ -62,6 +62,20 @@ class AdminUiServingTest {
     }
 
     @Test
+    void servesTheChartLibraryFromItsWebJarWithItsLicence() {
+        HttpResponse<String> library = get("/admin/ui/vendor/uplot/dist/uPlot.esm.js");
+        assertEquals(200, library.statusCode());
+        assertTrue(library.headers().firstValue("content-type").orElseThrow().contains("javascript"));
+        assertTrue(library.headers().firstValue("content-security-policy").isPresent());
+        assertTrue(library.body().contains("export"), "an ES module");
+        assertTrue(get("/admin/ui/vendor/uplot/LICENSE").body().contains("MIT"));
+        assertEquals(200, get("/admin/ui/vendor/uplot/dist/uPlot.min.css").statusCode());
+        assertNotEquals(200, get("/admin/ui/vendor/uplot/").statusCode());
+        HttpResponse<String> escape = get("/admin/ui/vendor/uplot/../../../pom.properties");
+        assertTrue(escape.statusCode() != 200 || !escape.body().contains("version"), "file outside the WebJar served");
+    }
+
+    @Test
     void listsNoDirectoriesAndServesNothingOutsideItsFolder() {
         assertEquals(404, get("/admin/ui/nothing-here.js").statusCode());
         assertNotEquals(200, get("/admin/ui/js/").statusCode());

@@ -21,7 +21,7 @@ class UiSourcesTest {
     /** A capitalised word, like "Enabled". */
     private static final Pattern CAPITALISED = Pattern.compile("^\\s*\\p{Lu}\\p{Ll}+");
     /** Keyboard key names compared with KeyboardEvent.key; they are never shown. */
-    private static final Set<String> TECHNICAL = Set.of("Escape", "Tab");
+    private static final Set<String> TECHNICAL = Set.of("Escape", "Tab", "Enter");
     private static final Pattern HTML_TEXT = Pattern.compile(">([^<]*)<");
     private static final Pattern HTML_VISIBLE_ATTRIBUTE =
             Pattern.compile("\\s(placeholder|title|alt|aria-label|value|label)\\s*=\\s*\"([^\"]*)\"");
