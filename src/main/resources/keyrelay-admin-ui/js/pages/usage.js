@@ -86,6 +86,7 @@ async function draw(plot, data) {
   const options = {
     width: Math.max(280, plot.clientWidth),
     height: CHART_HEIGHT,
+    padding: [12, 32, 0, 0], // room for the last time label
     series: [
       { label: t('columnTime'), value: (u, v) => (v === null ? '—' : when.format(new Date(v * 1000))) },
       ...data.series.map((s, i) => ({

@@ -31,6 +31,10 @@ class InsightBrowserTest extends BrowserTestBase {
     private void traffic() {
         fixture.addKey("k1", false);
         fixture.addKey("k2", false);
+        for (int i = 1; i <= 3; i++) {
+            fixture.addBackup("backup-" + i, false); // enough backups that no alert banner covers the pages
+        }
+        fixture.services().operations().checkBackupsSoon();
         fixture.upstream.on(any(), 1, status(429, "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}"));
         assertEquals(200, proxyRequest());
         assertEquals(200, fixture.post("/v1/chat/completions", CHAT).statusCode());
