@@ -73,6 +73,7 @@ final class Processes {
         env.put("KEYRELAY_FAILOVER_MESSAGES_URL", up + "/failover/v1/messages");
         env.put("KEYRELAY_FAILOVER_COMPLETIONS_URL", up + "/failover/v1/chat/completions");
         env.put("KEYRELAY_SHUTDOWN_GRACE", "2s");
+        env.putAll(relay.env);
         List<String> cmd = new ArrayList<>();
         cmd.add(Commands.java());
         for (String o : settings.relayJavaOpts.trim().split("\\s+")) {
@@ -82,7 +83,8 @@ final class Processes {
         }
         cmd.addAll(List.of("-jar", relay.jar.toString()));
         String opts = settings.relayJavaOpts.isBlank() ? "(none)" : settings.relayJavaOpts;
-        Bench.log(relay.label + " JVM options: " + opts + (relay.suffix.isEmpty() ? "" : "; jar " + relay.jar));
+        Bench.log(relay.label + " JVM options: " + opts + (relay.suffix.isEmpty() ? "" : "; jar " + relay.jar)
+                + (relay.env.isEmpty() ? "" : "; environment " + relay.env));
         relay.proc = start(relay.target, settings.proxyCpus, cmd, env);
         awaitPort(relay.port, relay.proc, 60);
         proxies.put(relay.target, relay.proc);

@@ -52,7 +52,8 @@ final class Report {
                 .append(" event loop(s), JVM options `").append(s.relayJavaOpts.isBlank() ? "(none)" : s.relayJavaOpts)
                 .append("`, ").append(javaVersion()).append('\n');
         if (s.abJar != null) {
-            sb.append("- keyrelay-b (BENCH_AB_JAR): ").append(s.abJar).append(", measured right after KeyRelay in ")
+            sb.append("- keyrelay-b (BENCH_AB_JAR): ").append(s.abJar)
+                    .append(s.abEnv.isEmpty() ? "" : " with " + s.abEnv).append(", measured right after KeyRelay in ")
                     .append("every round, with the same event loops, JVM options, pinning, seeding, warm-up and ")
                     .append("settling\n");
         }

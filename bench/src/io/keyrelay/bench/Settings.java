@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The run's settings, each read once from its {@code BENCH_*} environment variable (described in
@@ -19,6 +21,8 @@ final class Settings {
     final Path jar;
     /** BENCH_AB_JAR: a second KeyRelay jar, measured as {@code keyrelay-b} in the same rounds; null when unset. */
     final Path abJar;
+    /** BENCH_AB_ENV: {@code NAME=value} pairs (space-separated) set for keyrelay-b only, e.g. a feature switched off. */
+    final Map<String, String> abEnv;
     final Path classes;
     final String proxyCpus;
     final String loadCpus;
@@ -57,6 +61,7 @@ final class Settings {
         if (abJar != null && !Files.isRegularFile(abJar)) {
             throw new IllegalArgumentException("BENCH_AB_JAR: no such file " + abJar);
         }
+        this.abEnv = pairs(env("BENCH_AB_ENV", ""));
         this.classes = root.resolve("bench/target/classes");
         this.proxyCpus = env("BENCH_PROXY_CPUS", "1");
         this.loadCpus = env("BENCH_LOAD_CPUS", "0");
@@ -107,6 +112,21 @@ final class Settings {
     /** The bench tools' class path: the KeyRelay jar under test and bench/src's classes. */
     String classPath() {
         return jar + ":" + classes;
+    }
+
+    private static Map<String, String> pairs(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : text.trim().split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (pair.isEmpty()) {
+                continue;
+            }
+            if (eq <= 0) {
+                throw new IllegalArgumentException("BENCH_AB_ENV: expected NAME=value, got " + pair);
+            }
+            out.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return out;
     }
 
     private static String env(String name, String fallback) {
