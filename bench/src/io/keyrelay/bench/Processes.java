@@ -54,7 +54,7 @@ final class Processes {
     void startRelay(KeyRelayUnderTest relay) throws Exception {
         Path data = relay.dataDir;
         Proc seed = start("seed" + relay.suffix, settings.loadCpus, List.of(Commands.java(), "-cp", settings.classPath(),
-                "io.keyrelay.bench.Seed", data.toString()), Map.of());
+                "io.keyrelay.bench.Seed", data.toString()), relay.env);
         if (!seed.process.waitFor(120, TimeUnit.SECONDS) || seed.process.exitValue() != 0) {
             throw new IllegalStateException("seeding failed; see " + seed.log);
         }

@@ -1,6 +1,9 @@
 package io.keyrelay.bench;
 
+import io.keyrelay.clients.BudgetPeriod;
+import io.keyrelay.clients.ClientKeyControls;
 import io.keyrelay.clients.ClientKeys;
+import io.keyrelay.clients.ModelPatterns;
 import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.KeyAdministration;
@@ -9,6 +12,7 @@ import io.keyrelay.storage.MongoStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +24,15 @@ import java.util.Optional;
  */
 public final class Seed {
     private Seed() {
+    }
+
+    /**
+     * Every control a client key can have, none of them reached in a run (BENCH_SEED_CLIENT_CONTROLS=all, e.g. through
+     * BENCH_AB_ENV): the proxy path pays every check.
+     */
+    private static ClientKeyControls everyControl(Clock clock) {
+        return new ClientKeyControls(100_000_000, 1_000_000_000_000L, 1_000_000_000_000_000L, BudgetPeriod.MONTH,
+                clock.instant().plus(java.time.Duration.ofDays(3650)), new ModelPatterns(List.of("claude-*", "gpt-*")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -38,7 +51,9 @@ public final class Seed {
                 storage.backupKeys().insert(BackupKey.fresh("backup-" + n, "sk-backup-" + n + "-0123456789abcdef0123", false,
                         clock.instant()));
             }
-            String secret = new ClientKeys(storage.clientKeys(), clock).create("bench", 0).secret();
+            ClientKeyControls controls = "all".equals(System.getenv("BENCH_SEED_CLIENT_CONTROLS"))
+                    ? everyControl(clock) : ClientKeyControls.NONE;
+            String secret = new ClientKeys(storage.clientKeys(), storage.clientWindows(), clock).create("bench", controls).secret();
             Files.writeString(dir.resolve("client-key"), secret);
         }
         System.out.println("seeded " + poolKeys + " pool keys, " + backupKeys + " backup keys and a client key in " + dir);

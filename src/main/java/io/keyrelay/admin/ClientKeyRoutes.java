@@ -1,24 +1,31 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.clients.ClientKey;
+import io.keyrelay.clients.ClientKeyControls;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.clients.IssuedClientKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
-/** The keys KeyRelay issues to its clients ({@code /admin/client-keys}); the full key is shown once, at creation. */
+/**
+ * The keys KeyRelay issues to its clients ({@code /admin/client-keys}) and their controls; the full key is shown
+ * once, at creation.
+ */
 final class ClientKeyRoutes {
-    static final int RPM_MAX = 1_000_000;
-
     private final ClientKeys clientKeys;
+    private final Clock clock;
 
     ClientKeyRoutes(AdminServices services) {
         this.clientKeys = services.clientKeys();
+        this.clock = services.clock();
     }
 
     void register(RouteTable table) {
@@ -39,26 +46,28 @@ final class ClientKeyRoutes {
     }
 
     private Callable<Reply> create(RoutingContext ctx) {
-        Input in = Input.body(ctx, "name", "rpmLimit");
+        Input in = Input.body(ctx, fields("name"));
         String name = in.text("name", 1, 100);
-        int rpmLimit = in.intOr("rpmLimit", 0, 0, RPM_MAX);
+        UnaryOperator<ClientKeyControls> controls = ClientKeyInput.read(in);
         in.check();
         return () -> {
-            IssuedClientKey issued = clientKeys.create(name, rpmLimit);
+            IssuedClientKey issued = clientKeys.create(name, ClientKeyInput.normalised(controls.apply(ClientKeyControls.NONE)));
             return Reply.created(view(issued.key()).put("key", issued.secret()));
         };
     }
 
     private Callable<Reply> update(RoutingContext ctx) {
-        Input in = Input.body(ctx, "enabled", "rpmLimit");
+        Input in = Input.body(ctx, fields("enabled"));
         Optional<Boolean> enabled = in.optionalBool("enabled");
-        Optional<Integer> rpmLimit = in.optionalInt("rpmLimit", 0, RPM_MAX);
-        if (!in.has("enabled") && !in.has("rpmLimit")) {
-            in.fail("", "Give enabled, rpmLimit or both");
+        UnaryOperator<ClientKeyControls> controls = ClientKeyInput.read(in);
+        if (!in.has("enabled") && !ClientKeyInput.hasAny(in)) {
+            in.fail("", "Give enabled or a control: " + String.join(", ", ClientKeyInput.FIELDS));
         }
         in.check();
         String id = ctx.pathParam("id");
-        return () -> Reply.ok(view(clientKeys.update(id, enabled, rpmLimit).orElseThrow(AdminException::keyNotFound)));
+        return () -> Reply.ok(view(clientKeys.update(id, k -> k.withEnabled(enabled.orElse(k.enabled()))
+                .withControls(ClientKeyInput.normalised(controls.apply(k.controls()))))
+                .orElseThrow(AdminException::keyNotFound)));
     }
 
     private Callable<Reply> delete(RoutingContext ctx) {
@@ -72,7 +81,11 @@ final class ClientKeyRoutes {
         };
     }
 
+    private static String[] fields(String first) {
+        return Stream.concat(Stream.of(first), Stream.of(ClientKeyInput.FIELDS)).toArray(String[]::new);
+    }
+
     private JsonObject view(ClientKey k) {
-        return Views.clientKey(k, clientKeys.usage().pending(k.id()));
+        return Views.clientKey(k, clientKeys.usage().pending(k.id()), clientKeys.tokensUsedInPeriod(k), clock.instant());
     }
 }

@@ -94,6 +94,11 @@ final class Input {
         return values.containsKey(field);
     }
 
+    /** Given, as JSON null. */
+    boolean isNull(String field) {
+        return has(field) && values.get(field) == null;
+    }
+
     /** A required string of {@code min}–{@code max} characters, not blank, without surrounding spaces. */
     String text(String field, int min, int max) {
         Object v = values.get(field);
@@ -155,6 +160,10 @@ final class Input {
     }
 
     Optional<Integer> optionalInt(String field, int min, int max) {
+        return optionalLong(field, min, max).map(Long::intValue);
+    }
+
+    Optional<Long> optionalLong(String field, long min, long max) {
         if (!has(field)) {
             return Optional.empty();
         }
@@ -174,7 +183,7 @@ final class Input {
             fail(field, "Must be from " + min + " to " + max);
             return Optional.empty();
         }
-        return Optional.of(n.intValue());
+        return Optional.of(n.longValue());
     }
 
     int intOr(String field, int fallback, int min, int max) {
@@ -183,6 +192,31 @@ final class Input {
 
     Optional<String> optionalText(String field, int min, int max) {
         return has(field) ? Optional.ofNullable(text(field, min, max)) : Optional.empty();
+    }
+
+    /** A list of 0 to {@code maxItems} strings of {@code 1}–{@code maxLength} characters each, when given. */
+    Optional<List<String>> optionalTexts(String field, int maxItems, int maxLength) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        Object v = values.get(field);
+        List<?> items = v instanceof io.vertx.core.json.JsonArray a ? a.getList() : v instanceof List<?> l ? l : null;
+        if (items == null) {
+            return Optional.ofNullable(fail(field, "Expected a list of strings"));
+        }
+        if (items.size() > maxItems) {
+            return Optional.ofNullable(fail(field, "At most " + maxItems + " entries"));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof String s) || s.isBlank() || s.length() > maxLength || !s.strip().equals(s)
+                    || s.chars().anyMatch(Character::isISOControl)) {
+                return Optional.ofNullable(fail(field + "[" + i + "]", "Expected a string of 1 to " + maxLength
+                        + " characters, without surrounding spaces or control characters"));
+            }
+            out.add(s);
+        }
+        return Optional.of(List.copyOf(out));
     }
 
     /** An ISO-8601 instant such as {@code 2026-12-06T02:00:00Z}, when given. */

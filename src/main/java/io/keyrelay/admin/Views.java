@@ -1,6 +1,7 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.clients.ClientKey;
+import io.keyrelay.clients.ClientKeyControls;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.KeyEvent;
@@ -82,7 +83,9 @@ final class Views {
                 .put("failoverEnabledCount", keys.stream().filter(BackupKey::enableFailover).count());
     }
 
-    static JsonObject clientKey(ClientKey c, UsageDelta pending) {
+    /** A client key with its controls; {@code tokensUsedInPeriod} as every instance counted it, to this one's knowledge. */
+    static JsonObject clientKey(ClientKey c, UsageDelta pending, long tokensUsedInPeriod, Instant now) {
+        ClientKeyControls controls = c.controls();
         return new JsonObject()
                 .put("id", c.id())
                 .put("name", c.name())
@@ -92,7 +95,15 @@ final class Views {
                 .put("requestsCount", c.requestsCount() + pending.requests())
                 .put("tokensUsed", c.tokensUsed() + pending.tokens())
                 .put("lastUsedAt", time(latest(c.lastUsedAt(), pending.lastUsedAt())))
-                .put("createdAt", time(c.createdAt()));
+                .put("createdAt", time(c.createdAt()))
+                .put("tpmLimit", controls.tpmLimit())
+                .put("tokenBudget", controls.tokenBudget())
+                .put("budgetPeriod", controls.budgetPeriod().wireName())
+                .put("tokensUsedInPeriod", tokensUsedInPeriod)
+                .put("periodResetsAt", time(controls.budgetPeriod().end(controls.budgetPeriod().start(now))))
+                .put("expiresAt", time(controls.expiresAt()))
+                .put("expired", controls.expired(now))
+                .put("allowedModels", new JsonArray(controls.allowedModels().patterns()));
     }
 
     static JsonObject event(KeyEvent e) {

@@ -65,6 +65,7 @@ final class Housekeeping {
         if (reloadQueued.compareAndSet(false, true)) {
             maintenance.reload();
             writer().submit("reload client keys and sessions", clearing(reloadQueued, () -> {
+                services.clientKeys().liveInstances(liveInstances());
                 services.clientKeys().reload();
                 services.adminAuth().reloadRevocations();
             }));
@@ -103,6 +104,12 @@ final class Housekeeping {
                 usageQueued.set(false);
             }
         });
+    }
+
+    /** Instances whose heartbeat is fresh (this one included): they share each client key's limits. */
+    private int liveInstances() {
+        java.time.Instant freshAfter = services.clock().instant().minus(services.config().resilience().peerStaleAfter());
+        return (int) services.storage().peers().lastBeats().values().stream().filter(at -> at.isAfter(freshAfter)).count();
     }
 
     private SerialStateWriter writer() {

@@ -78,8 +78,9 @@ public final class KeyRelay implements AutoCloseable {
         KeyLifecycle lifecycle = new KeyLifecycle(pool, keys, rotation, events, writer, clock, instance,
                 config.pool().rateLimitCooldown(), new RotationBrake(config.pool().rotationBurst(), clock));
         UsageLedger keyUsage = new UsageLedger();
-        ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), clock);
         Operations operations = Operations.create(config, clock, pool, backups, writer, storage::ping);
+        ClientKeys clientKeys = new ClientKeys(storage.clientKeys(), storage.clientWindows(), clock,
+                () -> operations.readiness().databaseReachable());
         events.listen(operations::onKeyEvent);
         KeyAdministration administration = new KeyAdministration(pool, keys, events, clock, instance);
         Config.Insight insight = config.insight();
@@ -90,6 +91,7 @@ public final class KeyRelay implements AutoCloseable {
                 new InsightWriter.Settings(insight.requestLogRetention(), insight.requestLogMaxEntries(),
                         insight.requestLogPerSecond(), insight.usageRetention()), clock, instance);
         operations.metrics().watchRequestLog(requestLog, insightWriter);
+        operations.metrics().watchClientLimits(clientKeys);
         AdminAuth adminAuth = AdminAuth.start(config.admin(), new TrustedProxies(config.edge().trustedProxies()),
                 storage.settings(), storage.sessionRevocations(), writer, clock, System.out);
         ProxyServices proxy = new ProxyServices(config.upstream(), config.server().maxBodyBytes(),
@@ -253,6 +255,7 @@ public final class KeyRelay implements AutoCloseable {
                     services.writer().queued());
         }
         services.insightWriter().close();
+        services.clientKeys().close();
         services.operations().close();
         housekeeping.leave();
         services.writer().close();

@@ -5,16 +5,30 @@ import java.time.Instant;
 /**
  * A key KeyRelay issues to its own clients. Only its SHA-256 hash is stored; {@code maskedKey} is kept for display.
  *
- * @param rpmLimit requests per minute, 0 for no limit
+ * @param periodStart  the start of the budget period {@code periodTokens} counts (null: nothing counted yet)
+ * @param periodTokens tokens used in that period by every instance, as last written to the database
  */
-public record ClientKey(String id, String name, String keyHash, String maskedKey, boolean enabled, int rpmLimit,
-                        long requestsCount, long tokensUsed, Instant lastUsedAt, Instant createdAt) {
+public record ClientKey(String id, String name, String keyHash, String maskedKey, boolean enabled,
+                        ClientKeyControls controls, long requestsCount, long tokensUsed, Instant lastUsedAt,
+                        Instant createdAt, Instant periodStart, long periodTokens) {
 
-    public ClientKey withEnabled(boolean value) {
-        return new ClientKey(id, name, keyHash, maskedKey, value, rpmLimit, requestsCount, tokensUsed, lastUsedAt, createdAt);
+    /** Requests per minute, 0 for no limit. */
+    public int rpmLimit() {
+        return controls.rpmLimit();
     }
 
-    public ClientKey withRpmLimit(int value) {
-        return new ClientKey(id, name, keyHash, maskedKey, enabled, value, requestsCount, tokensUsed, lastUsedAt, createdAt);
+    public ClientKey withEnabled(boolean value) {
+        return new ClientKey(id, name, keyHash, maskedKey, value, controls, requestsCount, tokensUsed, lastUsedAt,
+                createdAt, periodStart, periodTokens);
+    }
+
+    public ClientKey withControls(ClientKeyControls value) {
+        return new ClientKey(id, name, keyHash, maskedKey, enabled, value, requestsCount, tokensUsed, lastUsedAt,
+                createdAt, periodStart, periodTokens);
+    }
+
+    /** Tokens the database holds for the period starting at {@code start}: 0 when it holds another period's. */
+    public long storedTokensIn(Instant start) {
+        return start.equals(periodStart) ? periodTokens : 0;
     }
 }

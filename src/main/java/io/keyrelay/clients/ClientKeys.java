@@ -2,65 +2,135 @@ package io.keyrelay.clients;
 
 import io.keyrelay.keys.ApiKeys;
 import io.keyrelay.keys.UsageLedger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * Client keys: issued here, stored as hashes, checked on every proxy request from memory (no database on the
- * request path), limited per minute, and counted in a {@link UsageLedger}.
+ * request path) against their controls (expiry, token budget per period, requests and tokens per minute shared by
+ * all instances, allowed models), and counted in a {@link UsageLedger}.
  */
-public final class ClientKeys {
-    private static final String PREFIX = "kr-";
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+public final class ClientKeys implements AutoCloseable {
 
     private final ClientKeyStore store;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final MinuteWindowLimiter limiter;
+    private final ClientKeySecrets secrets = new ClientKeySecrets();
     private final UsageLedger usage = new UsageLedger();
-    private volatile Map<Digest, ClientKey> byDigest = Map.of();
+    private final TokenBudgets budgets = new TokenBudgets();
+    private final ExecutorService claims = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keyrelay-client-limits");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SharedLimits limits;
+    private final WindowStore windows;
+    private volatile int liveInstances = 1;
+    private volatile Map<ClientKeySecrets.Digest, ClientKey> byDigest = Map.of();
 
-    public ClientKeys(ClientKeyStore store, Clock clock) {
+    public ClientKeys(ClientKeyStore store, WindowStore windows, Clock clock) {
+        this(store, windows, clock, () -> true);
+    }
+
+    /** @param databaseReachable false while the database is known to be down: limits then fall back at once */
+    public ClientKeys(ClientKeyStore store, WindowStore windows, Clock clock, BooleanSupplier databaseReachable) {
         this.store = store;
+        this.windows = windows;
         this.clock = clock;
-        this.limiter = new MinuteWindowLimiter(clock);
+        this.limits = new SharedLimits(windows, claims, () -> liveInstances, databaseReachable);
     }
 
     /** Loads the keys from the database; called at start and on every sync. */
     public void reload() {
-        byDigest = store.loadAll().stream().filter(k -> Digest.isHex(k.keyHash()))
-                .collect(Collectors.toUnmodifiableMap(k -> Digest.ofHex(k.keyHash()), Function.identity()));
+        List<ClientKey> all = store.loadAll();
+        byDigest = all.stream().filter(k -> ClientKeySecrets.Digest.isHex(k.keyHash()))
+                .collect(Collectors.toUnmodifiableMap(k -> ClientKeySecrets.Digest.ofHex(k.keyHash()), Function.identity()));
+        all.forEach(k -> {
+            if (k.periodStart() != null) {
+                budgets.stored(k.id(), k.periodStart(), k.periodTokens());
+            }
+        });
+        long now = clock.millis();
+        limits.forgetBefore(now);
+        windows.pruneBefore(Instant.ofEpochMilli(now).minus(Duration.ofMinutes(10)));
     }
 
     public Authentication authenticate(String presented) {
         if (presented == null || presented.isBlank()) {
             return new Authentication.Rejected("Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'");
         }
-        ClientKey key = byDigest.get(Digest.of(sha256(presented.trim())));
+        ClientKey key = byDigest.get(ClientKeySecrets.Digest.of(ClientKeySecrets.sha256(presented.trim())));
         if (key == null) {
             return new Authentication.Rejected("Invalid API key");
         }
         if (!key.enabled()) {
             return new Authentication.Rejected("This API key is disabled");
         }
-        Duration wait = limiter.acquire(key.id(), key.rpmLimit());
-        if (!wait.isZero()) {
-            return new Authentication.Limited(key, wait);
+        ClientKeyControls controls = key.controls();
+        if (controls == ClientKeyControls.NONE) {
+            budgets.started(key.id());
+            return new Authentication.Accepted(key);
         }
+        long nowMs = clock.millis();
+        Instant now = Instant.ofEpochMilli(nowMs);
+        if (controls.expired(now)) {
+            return new Authentication.Rejected("This API key expired at " + controls.expiresAt());
+        }
+        if (budgets.exhausted(key, now)) {
+            return overBudget(key, now);
+        }
+        SharedLimits.Decision decision = limits.admit(key, nowMs);
+        if (decision.ready() != null) {
+            return new Authentication.Pending(key, decision.ready());
+        }
+        if (!decision.retryAfter().isZero()) {
+            return new Authentication.Limited(key, decision.retryAfter(), "Rate limit exceeded for this API key ("
+                    + describeLimits(controls) + ")");
+        }
+        budgets.started(key.id());
         return new Authentication.Accepted(key);
+    }
+
+    private Authentication overBudget(ClientKey key, Instant now) {
+        ClientKeyControls c = key.controls();
+        Instant start = c.budgetPeriod().start(now);
+        Instant resets = c.budgetPeriod().end(start);
+        String budget = "its token budget of " + c.tokenBudget()
+                + (c.budgetPeriod() == BudgetPeriod.TOTAL ? "" : " per " + c.budgetPeriod().wireName());
+        return new Authentication.OverBudget(key, resets == null ? null : Duration.between(now, resets),
+                "This API key has used " + budget + (resets == null ? "; it does not reset"
+                        : "; it resets at " + resets));
+    }
+
+    private static String describeLimits(ClientKeyControls c) {
+        StringBuilder b = new StringBuilder();
+        if (c.rpmLimit() > 0) {
+            b.append(c.rpmLimit()).append(" requests");
+        }
+        if (c.tpmLimit() > 0) {
+            b.append(b.length() > 0 ? " and " : "").append(c.tpmLimit()).append(" tokens");
+        }
+        return b.append(" per minute").toString();
+    }
+
+    /** Whether {@code key} may use {@code model} (null: the request named none). */
+    public boolean allowsModel(ClientKey key, String model) {
+        return key.controls().allowedModels().allows(model);
+    }
+
+    /** An admitted request of the key has ended (answered, refused or abandoned). */
+    public void finished(String clientKeyId) {
+        budgets.finished(clientKeyId);
     }
 
     /** Counts a served request for the client key, at {@code now}. */
@@ -68,8 +138,34 @@ public final class ClientKeys {
         usage.record(clientKeyId, 0, now);
     }
 
-    public void recordTokens(String clientKeyId, long tokens) {
-        usage.addTokens(clientKeyId, tokens);
+    /** Counts the tokens an answer used: in the key's totals, its budget period and its tokens-per-minute lease. */
+    public void recordTokens(ClientKey key, long tokens, Instant now) {
+        usage.addTokens(key.id(), tokens);
+        if (key.controls() != ClientKeyControls.NONE) {
+            budgets.add(key, tokens, now);
+            limits.tokens(key, tokens, now.toEpochMilli());
+        } else if (tokens > 0) {
+            budgets.add(key, tokens, now); // the period total is shown even without a budget
+        }
+    }
+
+    /** Tokens the key used in its budget period, every instance together as far as this one knows. */
+    public long tokensUsedInPeriod(ClientKey key) {
+        return budgets.used(key, clock.instant());
+    }
+
+    /** How many instances share the limits, as last seen alive; each takes its part of every lease. */
+    public void liveInstances(int count) {
+        liveInstances = Math.max(1, count);
+    }
+
+    public int liveInstances() {
+        return liveInstances;
+    }
+
+    /** Claims of a shared limit the database could not answer (each granted from the instance's share instead). */
+    public long limitFallbacks() {
+        return limits.fallbacks();
     }
 
     public UsageLedger usage() {
@@ -77,8 +173,13 @@ public final class ClientKeys {
     }
 
     public IssuedClientKey create(String name, int rpmLimit) {
-        String secret = newSecret();
-        ClientKey key = new ClientKey(newId(), name, hash(secret), ApiKeys.mask(secret), true, rpmLimit, 0, 0, null, clock.instant());
+        return create(name, ClientKeyControls.NONE.withRpmLimit(rpmLimit));
+    }
+
+    public IssuedClientKey create(String name, ClientKeyControls controls) {
+        String secret = secrets.newSecret();
+        ClientKey key = new ClientKey(secrets.newId(), name, ClientKeySecrets.hash(secret), ApiKeys.mask(secret), true, controls, 0, 0, null,
+                clock.instant(), null, 0);
         store.insert(key);
         reload();
         return new IssuedClientKey(key, secret);
@@ -100,19 +201,15 @@ public final class ClientKeys {
         return store.find(id);
     }
 
-    public Optional<ClientKey> update(String id, Optional<Boolean> enabled, Optional<Integer> rpmLimit) {
+    /** Changes what {@code change} says of the stored key's enabled flag and controls. */
+    public Optional<ClientKey> update(String id, UnaryOperator<ClientKey> change) {
         Optional<ClientKey> current = store.find(id);
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        ClientKey next = current.get();
-        if (enabled.isPresent()) {
-            next = next.withEnabled(enabled.get());
-        }
-        if (rpmLimit.isPresent()) {
-            next = next.withRpmLimit(rpmLimit.get());
-        }
-        if (!store.update(next)) {
+        ClientKey next = change.apply(current.get());
+        boolean newPeriod = next.controls().budgetPeriod() != current.get().controls().budgetPeriod();
+        if (!store.update(next, newPeriod)) {
             return Optional.empty();
         }
         reload();
@@ -122,7 +219,8 @@ public final class ClientKeys {
     public boolean delete(String id) {
         boolean deleted = store.delete(id);
         if (deleted) {
-            limiter.forget(id);
+            limits.forget(id);
+            budgets.forget(id);
             reload();
         }
         return deleted;
@@ -130,6 +228,7 @@ public final class ClientKeys {
 
     /** Writes counted usage; while the database is unreachable the counts stay for the next flush. */
     public void flushUsage() {
+        flushPeriodTokens();
         var batch = usage.drain();
         if (batch.isEmpty()) {
             return;
@@ -143,56 +242,23 @@ public final class ClientKeys {
         }
     }
 
-    /** The stored form of a key: its SHA-256 in lower-case hex. */
-    static String hash(String secret) {
-        return HexFormat.of().formatHex(sha256(secret)); // at key creation only: requests look up the Digest
-    }
-
-    private static byte[] sha256(String secret) {
-        // one digest per thread: a MessageDigest is not thread-safe
-        return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * A SHA-256 as four longs, the in-memory index of the keys: a presented key is looked up by its digest without
-     * writing it out in hex and hashing that string, as every proxy request does.
-     */
-    record Digest(long a, long b, long c, long d) {
-        static Digest of(byte[] sha256) {
-            ByteBuffer b = ByteBuffer.wrap(sha256);
-            return new Digest(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24));
-        }
-
-        static boolean isHex(String hash) {
-            return hash != null && hash.length() == 64 && hash.chars().allMatch(HexFormat::isHexDigit);
-        }
-
-        static Digest ofHex(String hash) {
-            return of(HexFormat.of().parseHex(hash));
-        }
-    }
-
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    /** Adds the tokens counted here to each key's budget period, and takes the database's new totals. */
+    private void flushPeriodTokens() {
+        var deltas = budgets.drain();
+        var pending = new java.util.HashMap<>(deltas);
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            deltas.forEach((id, d) -> {
+                store.addPeriodTokens(id, d.periodStart(), d.tokens()).ifPresent(total -> budgets.stored(id, d.periodStart(), total));
+                pending.remove(id);
+            });
+        } catch (io.keyrelay.keys.StoreUnavailableException e) {
+            pending.forEach(budgets::restore); // written later; what was written stays written
+            throw e;
         }
-    });
-
-    private String newSecret() {
-        return PREFIX + randomChars(40);
     }
 
-    private String newId() {
-        return "ck_" + randomChars(12);
-    }
-
-    private String randomChars(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-        }
-        return sb.toString();
+    @Override
+    public void close() {
+        claims.shutdownNow();
     }
 }

@@ -1,5 +1,6 @@
 package io.keyrelay.ops;
 
+import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.insight.InsightWriter;
 import io.keyrelay.insight.RequestLog;
 import io.keyrelay.keys.EndpointBreakers;
@@ -115,6 +116,13 @@ public final class RelayMetrics implements ProxyObserver, AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("keyrelay.request.log.written", writer, InsightWriter::written)
                 .description("Requests written to the request log").register(registry);
+    }
+
+    /** Shared client-key limits: claims the database could not answer (each instance then grants its own share). */
+    public void watchClientLimits(ClientKeys clientKeys) {
+        FunctionCounter.builder("keyrelay.client.limit.fallbacks", clientKeys, ClientKeys::limitFallbacks)
+                .description("Claims of a client key's shared per-minute limit granted from this instance's share, "
+                        + "the database being unreachable").register(registry);
     }
 
     void gauge(String name, String description, IntSupplier value) {

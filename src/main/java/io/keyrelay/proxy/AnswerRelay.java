@@ -190,7 +190,7 @@ final class AnswerRelay {
         Instant now = ctx.now();
         ctx.keyUsage.record(key.id(), tokens, now);
         ctx.clientKeys.recordRequest(request.clientKeyId(), now);
-        ctx.clientKeys.recordTokens(request.clientKeyId(), tokens);
+        ctx.clientKeys.recordTokens(request.clientKey(), tokens, now);
     }
 
     private void startIdleWatch() {

@@ -84,6 +84,9 @@ final class ProxyContext {
     void ended(ClientRequest request, Endpoint endpoint, boolean exchanged) {
         HttpServerRequest req = request.http();
         observer.requestEnded(request.route(), req, endpoint, exchanged ? request.clientKeyId() : null);
+        if (request.admitted()) {
+            clientKeys.finished(request.clientKeyId());
+        }
         if (request.clientKeyId() == null) {
             return; // without a valid key nobody can fill the log; metrics count such requests
         }

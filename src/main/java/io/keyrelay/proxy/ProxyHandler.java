@@ -1,6 +1,7 @@
 package io.keyrelay.proxy;
 
 import io.keyrelay.clients.Authentication;
+import io.keyrelay.clients.ClientKey;
 import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.edge.BodyEncodings;
 import io.keyrelay.edge.EarlyAnswers;
@@ -23,11 +24,13 @@ public final class ProxyHandler {
 
     private final ProxyContext context;
     private final BodyBudget budget;
+    private final Admission admission;
 
     /** Call on the event loop it serves. */
     public ProxyHandler(Vertx vertx, ProxyServices services) {
         this.context = new ProxyContext(vertx, services);
         this.budget = services.bodyBudget();
+        this.admission = new Admission(context, ProxyHandler::presentedKey);
     }
 
     /** Closes this event loop's idle upstream connections; call on its event loop once the server has stopped. */
@@ -36,29 +39,26 @@ public final class ProxyHandler {
     }
 
     public void handle(HttpServerRequest req, ClientRoute route) {
+        Authentication auth = context.clientKeys.authenticate(presentedKey(req));
         Dialect dialect = route.dialect(req);
         RequestTrace trace = new RequestTrace(route, context.now());
-        Authentication auth = context.clientKeys.authenticate(presentedKey(req));
-        ClientRequest request = new ClientRequest(req, route, dialect,
-                auth instanceof Authentication.Accepted a ? a.key().id()
-                        : auth instanceof Authentication.Limited l ? l.key().id() : null, trace);
+        ClientRequest request = new ClientRequest(req, route, dialect, ClientRequest.keyOf(auth), trace,
+                auth instanceof Authentication.Accepted);
         // counted when it ends; replaced by one that also gives the body back, and then by the exchange's
         req.response().endHandler(v -> request.endedEarly(context));
-        if (auth instanceof Authentication.Rejected r) {
-            Responses.beforeBody(request, 401, ErrorKind.AUTHENTICATION, r.message());
+        if (Admission.refuse(request, auth)) {
             return;
         }
-        if (auth instanceof Authentication.Limited l) {
-            req.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, l.retryAfter().toSeconds())))
-                    .putHeader("x-should-retry", "false"); // the client's own limit: retrying at once only adds to it
-            Responses.beforeBody(request, 429, ErrorKind.RATE_LIMITED, "Rate limit exceeded for this API key");
-            return;
-        }
+        ClientKey key = request.clientKey(); // admitted, or waiting for its shared limit (see Admission)
         if (!route.hasBody()) {
             if (route == ClientRoute.MODEL) {
                 trace.model(req.path().substring(ClientRoute.MODEL_PREFIX.length()));
+                if (!context.clientKeys.allowsModel(key, trace.model())) {
+                    modelNotAllowed(request);
+                    return;
+                }
             }
-            new ProxyExchange(context, request, NO_BODY, false, () -> { }).start();
+            admission.then(request, auth, admitted -> new ProxyExchange(context, admitted, NO_BODY, false, () -> { }).start());
             return;
         }
         if (!isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
@@ -80,7 +80,7 @@ public final class ProxyHandler {
             Responses.bodyBudgetFull(request);
             return;
         }
-        BodyReader body = new BodyReader(request, context.maxBodyBytes, budget, (bytes, release) -> onBody(request, bytes, release));
+        BodyReader body = new BodyReader(request, context.maxBodyBytes, budget, (bytes, release) -> onBody(request, auth, bytes, release));
         req.response().endHandler(v -> {
             body.release();
             request.endedEarly(context);
@@ -90,17 +90,29 @@ public final class ProxyHandler {
         req.exceptionHandler(err -> req.response().reset());
     }
 
-    private void onBody(ClientRequest request, Buffer body, Runnable releaseBody) {
+    private void onBody(ClientRequest request, Authentication auth, Buffer body, Runnable releaseBody) {
         RequestBody kind = RequestBody.check(body, request.trace());
         if (kind == RequestBody.INVALID) {
             Responses.error(request, 400, ErrorKind.INVALID_REQUEST, "The request body must be a JSON object");
+            return;
+        }
+        if (!context.clientKeys.allowsModel(request.clientKey(), request.trace().model())) {
+            modelNotAllowed(request);
             return;
         }
         // an OpenAI chat stream whose client did not ask for usage is asked for it, and the client does not see it
         boolean stripUsage = kind == RequestBody.STREAMING && request.route().reportsUsageOnlyWhenAsked();
         Buffer sent = stripUsage ? UsageRequests.askForUsage(body) : body;
         request.trace().stream(kind != RequestBody.NOT_STREAMING);
-        new ProxyExchange(context, request, sent, stripUsage, releaseBody).start();
+        admission.then(request, auth, admitted -> new ProxyExchange(context, admitted, sent, stripUsage, releaseBody).start());
+    }
+
+    /** 403: the client key may not use the model the request names (or names none). */
+    private static void modelNotAllowed(ClientRequest request) {
+        String model = request.trace().model();
+        Responses.error(request, 403, ErrorKind.PERMISSION, model == null
+                ? "This API key may only use certain models, and the request names none"
+                : "This API key may not use the model " + model);
     }
 
     /** A path of the table asked with another method: 405 with {@code Allow}, in the path's format. */

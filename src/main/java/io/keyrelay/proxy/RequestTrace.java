@@ -37,6 +37,11 @@ final class RequestTrace {
         model = name.length() > MAX_MODEL_LENGTH ? name.substring(0, MAX_MODEL_LENGTH) : name;
     }
 
+    /** The model the request names; null when none. */
+    String model() {
+        return model;
+    }
+
     void stream(boolean stream) {
         this.stream = stream;
     }

@@ -26,6 +26,19 @@ final class Responses {
         error(request, status, kind, message);
     }
 
+    /**
+     * 429 for the client key's own limit or budget, before the body is read: retrying at once only adds to it, so
+     * {@code x-should-retry: false}, with {@code Retry-After} when the limit resets (null: it never does).
+     */
+    static void clientLimit(ClientRequest request, Duration retryAfter, ErrorKind kind, String message) {
+        HttpServerResponse resp = request.http().response();
+        if (retryAfter != null) {
+            resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        }
+        resp.putHeader(SHOULD_RETRY, FALSE);
+        beforeBody(request, 429, kind, message);
+    }
+
     /** 503 before the body is read: the bodies buffered at once would go over the budget; retrying soon may fit. */
     static void bodyBudgetFull(ClientRequest request) {
         request.http().response().putHeader(HttpHeaders.RETRY_AFTER, "1");

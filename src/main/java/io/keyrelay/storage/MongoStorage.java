@@ -86,6 +86,10 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoSessionRevocations(database.getCollection("keyrelay_revoked_sessions"));
     }
 
+    public MongoClientWindows clientWindows() {
+        return new MongoClientWindows(database.getCollection("keyrelay_client_windows"));
+    }
+
     public MongoRequestLog requestLog() {
         return new MongoRequestLog(database.getCollection("keyrelay_requests"));
     }

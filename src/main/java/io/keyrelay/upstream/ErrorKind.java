@@ -10,6 +10,7 @@ public enum ErrorKind {
     REQUEST_TIMEOUT(408, "invalid_request_error", "invalid_request_error", "request_timeout"),
     TOO_LARGE(413, "request_too_large", "invalid_request_error", "request_too_large"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_error", "rate_limit_exceeded"),
+    BUDGET_EXCEEDED(429, "rate_limit_error", "insufficient_quota", "insufficient_quota"),
     UPSTREAM_ERROR(502, "api_error", "server_error", "upstream_error"),
     NO_KEY_AVAILABLE(503, "overloaded_error", "server_error", "service_unavailable"),
     TIMEOUT(504, "api_error", "server_error", "timeout"),

@@ -50,7 +50,8 @@ class ClientKeyRoutesTest {
         JsonObject listed = listed(created.getString("id"));
         assertFalse(listed.containsKey("key"));
         assertEquals(List.of("id", "name", "maskedKey", "enabled", "rpmLimit", "requestsCount", "tokensUsed",
-                "lastUsedAt", "createdAt"), List.copyOf(listed.fieldNames()));
+                "lastUsedAt", "createdAt", "tpmLimit", "tokenBudget", "budgetPeriod", "tokensUsedInPeriod",
+                "periodResetsAt", "expiresAt", "expired", "allowedModels"), List.copyOf(listed.fieldNames()));
         assertInstanceOf(Authentication.Accepted.class, server.relay.services().clientKeys().authenticate(secret),
                 "usable by the proxy at once");
     }
@@ -85,7 +86,7 @@ class ClientKeyRoutesTest {
         var clientKeys = server.relay.services().clientKeys();
         clientKeys.recordRequest(id, java.time.Instant.now());
         clientKeys.recordRequest(id, java.time.Instant.now());
-        clientKeys.recordTokens(id, 150);
+        clientKeys.recordTokens(clientKeys.find(id).orElseThrow(), 150, java.time.Instant.now());
         JsonObject listed = listed(id);
         assertEquals(2, listed.getLong("requestsCount"));
         assertEquals(150, listed.getLong("tokensUsed"));
@@ -111,5 +112,45 @@ class ClientKeyRoutesTest {
         assertEquals(List.of("rpmLimit"), admin.post("/admin/client-keys", new JsonObject().put("name", "n").put("rpmLimit", "10")).paths());
         assertEquals(List.of("key", "name", "rpmLimit"), admin.post("/admin/client-keys",
                 new JsonObject().put("name", 5).put("rpmLimit", -3).put("key", "mine")).paths());
+    }
+
+    @Test
+    void controlsAreStoredShownAndChangedOneByOne() {
+        JsonObject created = create(new JsonObject().put("name", "reseller").put("tokenBudget", 1_000_000)
+                .put("budgetPeriod", "month").put("tpmLimit", 5000).put("expiresAt", "2030-01-01T00:00:00Z")
+                .put("allowedModels", new io.vertx.core.json.JsonArray().add("claude-*").add("GPT-4o")));
+        String id = created.getString("id");
+        assertEquals(1_000_000L, created.getLong("tokenBudget"));
+        assertEquals("month", created.getString("budgetPeriod"));
+        assertEquals(5000L, created.getLong("tpmLimit"));
+        assertEquals("2030-01-01T00:00:00Z", created.getString("expiresAt"));
+        assertEquals(false, created.getBoolean("expired"));
+        assertEquals(List.of("claude-*", "gpt-4o"), created.getJsonArray("allowedModels").getList());
+        assertEquals(0L, created.getLong("tokensUsedInPeriod"));
+        assertTrue(created.getString("periodResetsAt").endsWith("-01T00:00:00Z"), created.encode());
+
+        JsonObject patched = admin.patch("/admin/client-keys/" + id, new JsonObject().putNull("expiresAt")
+                .put("budgetPeriod", "day")).json();
+        assertEquals(null, patched.getString("expiresAt"));
+        assertEquals("day", patched.getString("budgetPeriod"));
+        assertEquals(1_000_000L, patched.getLong("tokenBudget"), "what the patch does not name stays");
+        assertEquals(List.of("claude-*", "gpt-4o"), listed(id).getJsonArray("allowedModels").getList());
+
+        JsonObject total = admin.patch("/admin/client-keys/" + id, new JsonObject().put("budgetPeriod", "total")).json();
+        assertEquals(null, total.getString("periodResetsAt"), "a total budget never resets");
+    }
+
+    @Test
+    void badControlsGetTheUsual400WithEveryProblem() {
+        AdminClient.Response r = admin.post("/admin/client-keys", new JsonObject().put("name", "n")
+                .put("tokenBudget", -1).put("budgetPeriod", "week").put("tpmLimit", 1.5).put("expiresAt", "tomorrow")
+                .put("allowedModels", new io.vertx.core.json.JsonArray().add("ok").add(" spaced ")));
+        assertEquals(400, r.status(), r.body());
+        assertEquals(List.of("tpmLimit", "tokenBudget", "budgetPeriod", "expiresAt", "allowedModels[1]"), r.paths());
+        assertEquals(List.of("allowedModels"), admin.post("/admin/client-keys", new JsonObject().put("name", "n")
+                .put("allowedModels", "claude-*")).paths());
+        String id = create(new JsonObject().put("name", "to patch")).getString("id");
+        assertEquals(List.of(""), admin.patch("/admin/client-keys/" + id, new JsonObject()).paths());
+        assertEquals(404, admin.patch("/admin/client-keys/nope", new JsonObject().put("tokenBudget", 5)).status());
     }
 }

@@ -57,7 +57,7 @@ class GracefulShutdownTest {
         String clientKey;
         try (MongoStorage storage = TestStorage.open(dataDir)) {
             storage.keys().insert(PoolKey.fresh("k1", "sk-fake-k1-0123456789abcdef", false, null, Instant.now()));
-            clientKey = new ClientKeys(storage.clientKeys(), Clock.systemUTC()).create("shutdown test", 0).secret();
+            clientKey = new ClientKeys(storage.clientKeys(), storage.clientWindows(), Clock.systemUTC()).create("shutdown test", 0).secret();
         }
         upstream = FakeUpstream.start();
         upstream.always(key("sk-fake-k1-0123456789abcdef"), FakeUpstream.slowStream(CHUNKS, 50));

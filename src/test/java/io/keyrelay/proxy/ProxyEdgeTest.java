@@ -67,7 +67,7 @@ class ProxyEdgeTest {
         assertEquals("invalid_api_key", new JsonObject(unknown.body()).getJsonObject("error").getString("code"));
 
         var issued = relay.services().clientKeys().create("to disable", 0);
-        relay.services().clientKeys().update(issued.key().id(), java.util.Optional.of(false), java.util.Optional.empty());
+        relay.services().clientKeys().update(issued.key().id(), k -> k.withEnabled(false));
         assertEquals(401, relay.post("/v1/messages", MESSAGES.body(), Map.of("x-api-key", issued.secret())).statusCode());
         assertTrue(relay.upstream.received().isEmpty(), "nothing reached the upstream");
     }

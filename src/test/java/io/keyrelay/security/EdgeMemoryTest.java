@@ -65,7 +65,7 @@ class EdgeMemoryTest {
         String clientKey;
         try (MongoStorage storage = TestStorage.open(dataDir)) {
             storage.keys().insert(PoolKey.fresh("k1", "sk-fake-k1-0123456789abcdef", false, null, Instant.now()));
-            clientKey = new ClientKeys(storage.clientKeys(), Clock.systemUTC()).create("hostile", 0).secret();
+            clientKey = new ClientKeys(storage.clientKeys(), storage.clientWindows(), Clock.systemUTC()).create("hostile", 0).secret();
         }
         upstream = FakeUpstream.start();
         child = ChildKeyRelay.start(dataDir, upstream.env());
