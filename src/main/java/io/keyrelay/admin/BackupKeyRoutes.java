@@ -1,14 +1,12 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.keys.BackupImport;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.BackupKeyAdministration;
+import io.keyrelay.keys.KeyImport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -64,21 +62,11 @@ final class BackupKeyRoutes {
     }
 
     private Callable<Reply> importMany(RoutingContext ctx) {
-        ImportInput input = ImportInput.read(ctx);
+        ImportInput input = ImportInput.read(ctx, KeyImport.Target.BACKUP_POOL);
         return () -> {
-            BackupImport.Report report = backups.importAll(input.candidates());
+            KeyImport.Report report = backups.importAll(input.candidates());
             recount.run();
-            List<BackupImport.Skipped> skipped = new ArrayList<>(input.rejected());
-            skipped.addAll(report.skipped());
-            skipped.sort(Comparator.comparingInt(BackupImport.Skipped::position));
-            JsonArray reasons = new JsonArray();
-            skipped.forEach(s -> reasons.add(new JsonObject().put("entry", s.label()).put("id", s.id())
-                    .put("reason", s.reason())));
-            return Reply.ok(new JsonObject()
-                    .put("added", report.addedIds().size())
-                    .put("skipped", skipped.size())
-                    .put("addedIds", new JsonArray(report.addedIds()))
-                    .put("skippedEntries", reasons));
+            return Reply.ok(Views.importReport(input.rejected(), report));
         };
     }
 

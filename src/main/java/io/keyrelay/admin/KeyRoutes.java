@@ -2,6 +2,7 @@ package io.keyrelay.admin;
 
 import io.keyrelay.keys.ApiKeyInventory;
 import io.keyrelay.keys.KeyConflictException;
+import io.keyrelay.keys.KeyImport;
 import io.keyrelay.keys.PoolKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +32,7 @@ final class KeyRoutes {
     void register(RouteTable table) {
         table.get("/admin/ohmygpt/keys", this::list, ctx -> list(ctx, inMemory()));
         table.post("/admin/ohmygpt/keys", this::create);
+        table.post("/admin/ohmygpt/keys/import", this::importMany);
         table.patch("/admin/ohmygpt/keys/:id", this::update);
         table.delete("/admin/ohmygpt/keys/:id", this::delete);
         table.post("/admin/ohmygpt/keys/:id/reset", this::reset);
@@ -72,6 +74,12 @@ final class KeyRoutes {
             }
             return Reply.created(view(services.administration().add(id, apiKey, enableFailover)));
         };
+    }
+
+    private Callable<Reply> importMany(RoutingContext ctx) {
+        ImportInput input = ImportInput.read(ctx, KeyImport.Target.KEY_POOL);
+        return () -> Reply.ok(Views.importReport(input.rejected(), services.administration().importAll(
+                input.candidates(), ApiKeyInventory.load(services.keys(), services.backups()))));
     }
 
     private Callable<Reply> update(RoutingContext ctx) {

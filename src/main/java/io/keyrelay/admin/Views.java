@@ -4,6 +4,7 @@ import io.keyrelay.clients.ClientKey;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.KeyEvent;
+import io.keyrelay.keys.KeyImport;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.UsageDelta;
@@ -11,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -80,6 +83,20 @@ final class Views {
                 .put("available", keys.size() - used)
                 .put("used", used)
                 .put("failoverEnabledCount", keys.stream().filter(BackupKey::enableFailover).count());
+    }
+
+    /** What an import did: the entries refused as invalid ({@code rejected}) and the store's report, in input order. */
+    static JsonObject importReport(List<KeyImport.Skipped> rejected, KeyImport.Report report) {
+        List<KeyImport.Skipped> skipped = new ArrayList<>(rejected);
+        skipped.addAll(report.skipped());
+        skipped.sort(Comparator.comparingInt(KeyImport.Skipped::position));
+        JsonArray reasons = new JsonArray();
+        skipped.forEach(s -> reasons.add(new JsonObject().put("entry", s.label()).put("id", s.id()).put("reason", s.reason())));
+        return new JsonObject()
+                .put("added", report.addedIds().size())
+                .put("skipped", skipped.size())
+                .put("addedIds", new JsonArray(report.addedIds()))
+                .put("skippedEntries", reasons);
     }
 
     static JsonObject clientKey(ClientKey c, UsageDelta pending) {

@@ -54,7 +54,8 @@ class OpenApiTest {
         Set<String> mounted = new TreeSet<>();
         mountedEndpoints(server).forEach(e -> mounted.add(e.method().name() + " " + e.path()));
         assertEquals(mounted, documented());
-        assertEquals(23, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts and the document");
+        assertEquals(24, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts, the document and "
+                + "§5a's pool-key import");
     }
 
     @Test
