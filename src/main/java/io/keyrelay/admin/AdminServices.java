@@ -1,6 +1,7 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.clients.ClientKeys;
+import io.keyrelay.keys.BackupKeyAdministration;
 import io.keyrelay.keys.BackupKeyStore;
 import io.keyrelay.keys.EventLog;
 import io.keyrelay.keys.KeyAdministration;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
  * @param auth                who may call
  * @param keys                the pool keys as stored
  * @param backups             the backup pool as stored
+ * @param backupAdministration operator changes to the backup pool, and the backup list as last read
  * @param administration      operator changes to pool keys (stored, and applied to this instance's pool at once)
  * @param keyUsage            usage counted here and not yet written, added to what the database says
  * @param clientKeys          the keys KeyRelay issues to its clients
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  * @param recountBackups      re-evaluates the low-backup alert after an operator's change
  * @param alerts              the current alert state, as {@code GET /admin/alerts} answers it
  */
-public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups, KeyAdministration administration,
+public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups,
+                            BackupKeyAdministration backupAdministration, KeyAdministration administration,
                             UsageLedger keyUsage, ClientKeys clientKeys, EventLog events, Clock clock,
                             Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts) {
 }

@@ -7,6 +7,7 @@ import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.config.Config;
 import io.keyrelay.edge.BodyBudget;
 import io.keyrelay.edge.TrustedProxies;
+import io.keyrelay.keys.BackupKeyAdministration;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.Heartbeat;
@@ -83,7 +84,8 @@ public final class KeyRelay implements AutoCloseable {
                 new BodyBudget(config.edge().bodyBudgetBytes()), clock, pool, lifecycle,
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()), keyUsage,
                 clientKeys, operations.proxyObserver());
-        AdminServices admin = new AdminServices(adminAuth, keys, backups, administration, keyUsage, clientKeys, events,
+        AdminServices admin = new AdminServices(adminAuth, keys, backups, new BackupKeyAdministration(keys, backups, clock),
+                administration, keyUsage, clientKeys, events,
                 clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson());
         Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
                 clientKeys, writer, adminAuth, operations, proxy, admin);

@@ -16,9 +16,14 @@ import org.slf4j.LoggerFactory;
 public final class BackupKeyAdministration {
     private static final Logger log = LoggerFactory.getLogger(BackupKeyAdministration.class);
 
+    /** The backup pool as read at {@code readAt}. */
+    public record Listed(List<BackupKey> keys, Instant readAt) {
+    }
+
     private final KeyStore keys;
     private final BackupKeyStore backups;
     private final Clock clock;
+    private volatile Listed lastList;
 
     public BackupKeyAdministration(KeyStore keys, BackupKeyStore backups, Clock clock) {
         this.keys = keys;
@@ -96,7 +101,15 @@ public final class BackupKeyAdministration {
         return backups.find(id);
     }
 
+    /** The backup pool as stored, oldest first; remembered for reads while the database is down. */
     public List<BackupKey> list() {
-        return backups.loadAll();
+        List<BackupKey> keys = backups.loadAll();
+        lastList = new Listed(keys, clock.instant());
+        return keys;
+    }
+
+    /** The backup pool as {@link #list} last read it, and when; empty before the first read. */
+    public Optional<Listed> lastList() {
+        return Optional.ofNullable(lastList);
     }
 }
