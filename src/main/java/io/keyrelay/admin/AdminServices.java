@@ -7,6 +7,7 @@ import io.keyrelay.keys.EventLog;
 import io.keyrelay.keys.KeyAdministration;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.keytest.KeyTester;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +27,11 @@ import java.util.function.Supplier;
  * @param usedBackupRetention how long a used backup key is kept (its {@code deletesAt})
  * @param recountBackups      re-evaluates the low-backup alert after an operator's change
  * @param alerts              the current alert state, as {@code GET /admin/alerts} answers it
+ * @param keyTester           tests an API key with one upstream request, changing nothing
  */
 public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups,
                             BackupKeyAdministration backupAdministration, KeyAdministration administration,
                             UsageLedger keyUsage, ClientKeys clientKeys, EventLog events, Clock clock,
-                            Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts) {
+                            Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts,
+                            KeyTester keyTester) {
 }

@@ -8,6 +8,8 @@ import io.keyrelay.keys.KeyImport;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.UsageDelta;
+import io.keyrelay.keytest.EndpointResult;
+import io.keyrelay.keytest.KeyTestReport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -30,7 +32,7 @@ final class Views {
         JsonArray breakerViews = new JsonArray();
         for (EndpointBreakers.View b : breakers) {
             breakerViews.add(new JsonObject()
-                    .put("endpoint", b.failoverEndpoint() ? "failover" : "primary")
+                    .put("endpoint", endpoint(b.failoverEndpoint()))
                     .put("state", b.state())
                     .put("failures", b.failures())
                     .put("openUntil", time(b.openUntil())));
@@ -97,6 +99,28 @@ final class Views {
                 .put("skipped", skipped.size())
                 .put("addedIds", new JsonArray(report.addedIds()))
                 .put("skippedEntries", reasons);
+    }
+
+    /** A key test: each endpoint's answer, the verdict and what KeyRelay would do (names in {@link KeyTestReport}). */
+    static JsonObject keyTest(KeyTestReport report) {
+        JsonArray results = new JsonArray();
+        for (EndpointResult r : report.results()) {
+            results.add(new JsonObject()
+                    .put("endpoint", endpoint(r.failover()))
+                    .put("status", r.status())
+                    .put("class", KeyTestReport.name(r.failureClass()))
+                    .put("ms", r.ms())
+                    .put("message", r.message()));
+        }
+        return new JsonObject()
+                .put("results", results)
+                .put("verdict", KeyTestReport.name(report.verdict()))
+                .put("action", KeyTestReport.name(report.action()))
+                .put("decidedBy", endpoint(report.decidedByFailover()));
+    }
+
+    private static String endpoint(boolean failover) {
+        return failover ? "failover" : "primary";
     }
 
     static JsonObject clientKey(ClientKey c, UsageDelta pending) {

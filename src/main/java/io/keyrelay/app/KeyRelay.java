@@ -20,6 +20,7 @@ import io.keyrelay.keys.RotationBrake;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.keytest.KeyTester;
 import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoStorage;
 import io.vertx.core.DeploymentOptions;
@@ -86,7 +87,8 @@ public final class KeyRelay implements AutoCloseable {
                 clientKeys, operations.proxyObserver());
         AdminServices admin = new AdminServices(adminAuth, keys, backups, new BackupKeyAdministration(keys, backups, clock),
                 administration, keyUsage, clientKeys, events,
-                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson());
+                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson(),
+                KeyTester.create(config.upstream(), config.admin().keyTestModel(), proxy.classifier(), clock));
         Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
                 clientKeys, writer, adminAuth, operations, proxy, admin);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,

@@ -54,8 +54,8 @@ class OpenApiTest {
         Set<String> mounted = new TreeSet<>();
         mountedEndpoints(server).forEach(e -> mounted.add(e.method().name() + " " + e.path()));
         assertEquals(mounted, documented());
-        assertEquals(24, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts, the document and "
-                + "§5a's pool-key import");
+        assertEquals(27, mounted.size(), "SPEC §5's 18 routes, sign-in, sign-out, session, alerts, the document, "
+                + "§5a's pool-key import and its three key tests");
     }
 
     @Test
