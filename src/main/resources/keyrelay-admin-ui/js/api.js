@@ -71,6 +71,12 @@ async function readJson(response) {
 
 const id = (value) => encodeURIComponent(value);
 
+/** ?name=value&… of the parameters that are set (not undefined, null or ''). */
+function queryString(params) {
+  const set = Object.entries(params || {}).filter(([, value]) => value !== undefined && value !== null && value !== '');
+  return set.length ? `?${new URLSearchParams(set.map(([name, value]) => [name, String(value)]))}` : '';
+}
+
 export const api = {
   signIn: (token) => request('POST', '/admin/sign-in', { token }, { reportUnauthorized: false }),
   signOut: () => request('POST', '/admin/sign-out', undefined, { reportUnauthorized: false }),
@@ -78,13 +84,15 @@ export const api = {
   /** { alerts: [{ condition, message, availableBackups, watermark, keyId, since }], availableBackups, watermark } */
   alerts: () => request('GET', '/admin/alerts', undefined, { reportUnauthorized: false }),
 
-  keys: () => request('GET', '/admin/ohmygpt/keys'),
+  /** query: { search, status, limit, offset }, each optional; a paged answer adds { total, offset, limit }. */
+  keys: (query) => request('GET', `/admin/ohmygpt/keys${queryString(query)}`),
   addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),
   setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
   resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
   deleteKey: (keyId) => request('DELETE', `/admin/ohmygpt/keys/${id(keyId)}`),
 
-  backupKeys: () => request('GET', '/admin/ohmygpt/backup-keys'),
+  /** query as for keys, status 'available' or 'used'; a paged answer adds { matching, offset, limit }. */
+  backupKeys: (query) => request('GET', `/admin/ohmygpt/backup-keys${queryString(query)}`),
   addBackupKey: (key) => request('POST', '/admin/ohmygpt/backup-keys', key),
   /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
   importBackupKeys: (entries, enableFailover) =>

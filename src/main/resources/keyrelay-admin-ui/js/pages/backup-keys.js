@@ -1,4 +1,5 @@
-// The backup pool: keys waiting to replace failed ones, their failover setting, import, restore and delete.
+// The backup pool: keys waiting to replace failed ones (one page at a time, searched and filtered by the server),
+// their failover setting, import, restore and delete.
 import { api } from '../api.js';
 import { h, uid, replaceChildren } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
@@ -8,16 +9,30 @@ import {
   stateBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
+import { createListQuery } from '../ui/list-query.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'backupKeysTitle';
 
+const STATES = [
+  { value: 'available', labelKey: 'backupAvailable' },
+  { value: 'used', labelKey: 'backupUsed' },
+];
+
 export function create() {
-  const page = createPage({ load: () => api.backupKeys(), view: (data) => view(data, page) });
+  const query = createListQuery({ statuses: STATES, onChange: () => page.reload({ force: true }) });
+  const page = createPage({
+    load: async () => {
+      let list = await api.backupKeys(query.params());
+      if (query.lastPage(list.matching)) list = await api.backupKeys(query.params());
+      return { list, filtered: query.filtered() };
+    },
+    view: (data) => view(data, page, query),
+  });
   return page;
 }
 
-function view(data, page) {
+function view({ list: data, filtered }, page, query) {
   const keys = data.keys || [];
   const add = button(t('addBackupKey'), { variant: 'primary', onclick: () => addModal(page), action: 'add-backup-key' });
   const bulk = button(t('importBackupKeys'), { onclick: () => importModal(page), action: 'import' });
@@ -29,9 +44,11 @@ function view(data, page) {
       { id: 'used', label: t('statUsed'), value: data.used, tone: 'muted' },
       { id: 'failover-enabled', label: t('statFailoverEnabled'), value: data.failoverEnabledCount, tone: 'accent' },
     ]),
+    data.total > 0 && query.controls(),
     keys.length === 0
-      ? emptyState(t('noBackupKeys'))
-      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page)))],
+      ? emptyState(t(filtered ? 'noMatchingKeys' : 'noBackupKeys'))
+      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page))),
+        query.pager(keys.length, data.matching ?? keys.length)],
   ];
 }
 

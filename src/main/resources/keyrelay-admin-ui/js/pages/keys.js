@@ -1,4 +1,5 @@
-// The upstream key pool: stats, each key's status and failover switch, add, reset and delete.
+// The upstream key pool: stats, one page of keys (searched and filtered by the server), each key's status and
+// failover switch, add, reset and delete.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
@@ -8,23 +9,34 @@ import {
   statusBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
+import { createListQuery } from '../ui/list-query.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'keysTitle';
 
+const STATUSES = [
+  { value: 'healthy', labelKey: 'statusHealthy' },
+  { value: 'rate_limited', labelKey: 'statusRateLimited' },
+  { value: 'using_failover', labelKey: 'statusUsingFailover' },
+  { value: 'exhausted', labelKey: 'statusExhausted' },
+  { value: 'error', labelKey: 'statusError' },
+];
+
 export function create() {
+  const query = createListQuery({ statuses: STATUSES, onChange: () => page.reload({ force: true }) });
   const page = createPage({
-    // the list carries the same counts as /admin/ohmygpt/stats, from the same read
+    // the list carries the same counts as /admin/ohmygpt/stats, from the same read, for the whole pool
     load: async () => {
-      const list = await api.keys();
-      return { keys: list.keys || [], stats: list };
+      let list = await api.keys(query.params());
+      if (query.lastPage(list.total)) list = await api.keys(query.params());
+      return { keys: list.keys || [], matching: list.total ?? 0, stats: list, filtered: query.filtered() };
     },
-    view: (data) => view(data, page),
+    view: (data) => view(data, page, query),
   });
   return page;
 }
 
-function view({ keys, stats }, page) {
+function view({ keys, matching, stats, filtered }, page, query) {
   const addButton = button(t('addKey'), { variant: 'primary', onclick: () => addKeyModal(page), action: 'add-key' });
   return [
     pageHeader(t('keysTitle'), t('keysSubtitle'), [addButton], page.status),
@@ -36,9 +48,11 @@ function view({ keys, stats }, page) {
       { id: 'exhausted', label: t('statExhausted'), value: stats.exhaustedKeys, tone: 'exhausted' },
       { id: 'failover-enabled', label: t('statFailoverEnabled'), value: stats.failoverEnabledKeys, tone: 'accent' },
     ]),
+    stats.totalKeys > 0 && query.controls(),
     keys.length === 0
-      ? emptyState(t('noKeys'))
-      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page)))],
+      ? emptyState(t(filtered ? 'noMatchingKeys' : 'noKeys'))
+      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page))),
+        query.pager(keys.length, matching)],
   ];
 }
 
