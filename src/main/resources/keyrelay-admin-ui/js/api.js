@@ -87,6 +87,9 @@ export const api = {
   /** query: { search, status, limit, offset }, each optional; a paged answer adds { total, offset, limit }. */
   keys: (query) => request('GET', `/admin/ohmygpt/keys${queryString(query)}`),
   addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),
+  /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
+  importKeys: (entries, enableFailover) =>
+    request('POST', `/admin/ohmygpt/keys/import?enableFailover=${enableFailover}`, entries),
   setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
   resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
   deleteKey: (keyId) => request('DELETE', `/admin/ohmygpt/keys/${id(keyId)}`),

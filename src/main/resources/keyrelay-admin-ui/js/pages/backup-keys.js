@@ -1,8 +1,8 @@
 // The backup pool: keys waiting to replace failed ones (one page at a time, searched and filtered by the server),
 // their failover setting, import, restore and delete.
 import { api } from '../api.js';
-import { h, uid, replaceChildren } from '../dom.js';
-import { t, formatDate, formatNumber } from '../i18n.js';
+import { h } from '../dom.js';
+import { t, formatDate } from '../i18n.js';
 import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
@@ -10,6 +10,7 @@ import {
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
 import { createListQuery } from '../ui/list-query.js';
+import { openImportDialog } from '../ui/import-dialog.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'backupKeysTitle';
@@ -35,7 +36,10 @@ export function create() {
 function view({ list: data, filtered }, page, query) {
   const keys = data.keys || [];
   const add = button(t('addBackupKey'), { variant: 'primary', onclick: () => addModal(page), action: 'add-backup-key' });
-  const bulk = button(t('importBackupKeys'), { onclick: () => importModal(page), action: 'import' });
+  const bulk = button(t('importBackupKeys'), {
+    action: 'import',
+    onclick: () => openImportDialog({ title: t('importTitle'), send: api.importBackupKeys, onImported: () => page.reload() }),
+  });
   return [
     pageHeader(t('backupKeysTitle'), t('backupKeysSubtitle'), [bulk, add], page.status),
     statCards([
@@ -156,61 +160,4 @@ function addModal(page) {
       }
     }),
   });
-}
-
-/** One key per line: the API key alone (the server derives an ID), or "id,apiKey" / "id apiKey". */
-function parseLines(text) {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const parts = line.split(/[\s,;]+/).filter(Boolean);
-      return parts.length === 1 ? parts[0] : { id: parts[0], apiKey: parts.slice(1).join('') };
-    });
-}
-
-function importModal(page) {
-  const areaId = uid('import');
-  const hintId = uid('import-hint');
-  const area = h('textarea', {
-    id: areaId, name: 'keys', rows: 8, class: ['input', 'mono'], spellcheck: 'false', 'aria-describedby': hintId, required: true,
-  });
-  const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('importFailoverHint') });
-  const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('importAction') });
-  const modal = openModal({
-    title: t('importTitle'),
-    wide: true,
-    content: [
-      h('div', { class: 'field' }, h('label', { for: areaId, text: t('importLabel') }), area,
-        h('p', { id: hintId, class: 'field-hint', text: t('importHint') })),
-      failover.field, result,
-    ],
-    actions: [button(t('close'), { onclick: () => modal.close() }), submit],
-    onSubmit: (dialog) => whileBusy(submit, async () => {
-      const keys = parseLines(area.value);
-      if (keys.length === 0) {
-        dialog.error(t('errorRequired'));
-        return;
-      }
-      dialog.error('');
-      try {
-        const answer = await api.importBackupKeys(keys, failover.input.checked);
-        showImportResult(result, answer);
-        area.value = '';
-        await page.reload();
-      } catch (error) {
-        dialog.error(describeError(error));
-      }
-    }),
-  });
-}
-
-/** answer: { added, skipped, skippedEntries: [{ entry, id, reason }] }; reasons are shown as the server wrote them. */
-function showImportResult(box, answer) {
-  const skipped = answer.skippedEntries || [];
-  const summary = t('importResult', { added: formatNumber(answer.added), skipped: formatNumber(answer.skipped) });
-  replaceChildren(box,
-    h('p', { class: 'import-summary', text: summary }),
-    skipped.length > 0 && h('ul', { class: 'import-skipped' },
-      skipped.map((item) => h('li', {}, h('span', { class: 'mono', text: item.id || item.entry }), ' — ', item.reason))));
-  toast.success(summary);
 }

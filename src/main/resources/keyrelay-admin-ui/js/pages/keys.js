@@ -1,5 +1,5 @@
 // The upstream key pool: stats, one page of keys (searched and filtered by the server), each key's status and
-// failover switch, add, reset and delete.
+// failover switch, add, import, reset and delete.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
@@ -10,6 +10,7 @@ import {
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
 import { createListQuery } from '../ui/list-query.js';
+import { openImportDialog } from '../ui/import-dialog.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'keysTitle';
@@ -38,8 +39,12 @@ export function create() {
 
 function view({ keys, matching, stats, filtered }, page, query) {
   const addButton = button(t('addKey'), { variant: 'primary', onclick: () => addKeyModal(page), action: 'add-key' });
+  const importButton = button(t('importBackupKeys'), {
+    action: 'import',
+    onclick: () => openImportDialog({ title: t('importKeysTitle'), send: api.importKeys, onImported: () => page.reload() }),
+  });
   return [
-    pageHeader(t('keysTitle'), t('keysSubtitle'), [addButton], page.status),
+    pageHeader(t('keysTitle'), t('keysSubtitle'), [importButton, addButton], page.status),
     statCards([
       { id: 'total', label: t('statTotal'), value: stats.totalKeys, tone: 'neutral' },
       { id: 'healthy', label: t('statHealthy'), value: stats.healthyKeys, tone: 'healthy' },

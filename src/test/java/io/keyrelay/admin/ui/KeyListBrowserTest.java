@@ -20,7 +20,7 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The key lists with thousands of keys: one page of rows from the server, search, status filter and paging that
- * survive the auto-refresh, on wide and narrow screens.
+ * survive the auto-refresh, and the pool-key import, on wide and narrow screens.
  */
 class KeyListBrowserTest extends BrowserTestBase {
     /** Rows and cards of keys in the page, shown or not. */
@@ -153,6 +153,34 @@ class KeyListBrowserTest extends BrowserTestBase {
 
         search().sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "CDEF", Keys.ENTER);
         awaitPager("1–50 of 60");
+    }
+
+    @Test
+    void poolKeyImportAddsKeysAndReportsSkippedOnes() {
+        fixture.addKey("k-existing", false);
+        fixture.addBackup("b-spare", false);
+        signedInAt("keys");
+
+        ui.action("import").click();
+        assertEquals("Import keys", ui.dialog().findElement(By.cssSelector("h2")).getText());
+        ui.dialog().findElement(By.cssSelector("textarea")).sendKeys(String.join("\n",
+                "# two new keys, one already in the pool, one already a backup key",
+                "k-new," + RelayFixture.apiKeyOf("k-new"),
+                RelayFixture.apiKeyOf("anonymous"),
+                "k-existing," + RelayFixture.apiKeyOf("other"),
+                "k-copy," + RelayFixture.apiKeyOf("b-spare")));
+        ui.field("enableFailover").click();
+        ui.dialog().findElement(By.cssSelector("button[type='submit']")).click();
+        assertEquals("2 added, 2 skipped.", ui.visible(By.cssSelector("[role='dialog'] .import-summary")).getText());
+        String skipped = ui.dialog().findElement(By.cssSelector(".import-skipped")).getText();
+        assertTrue(skipped.contains("a key with id 'k-existing' already exists"), skipped);
+        assertTrue(skipped.contains("this API key is already in the backup pool as 'b-spare'"), skipped);
+        chromium.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        ui.await(d -> !ui.dialogOpen());
+
+        ui.await(d -> ui.statValue("total").equals("3"));
+        assertEquals("true", ui.failoverSwitch("k-new").getAttribute("aria-checked"));
+        assertTrue(fixture.services().pool().get("k-new").isPresent(), "serving at once");
     }
 
     @Test
