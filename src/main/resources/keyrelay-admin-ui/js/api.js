@@ -90,12 +90,17 @@ export const api = {
   /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
   importKeys: (entries, enableFailover) =>
     request('POST', `/admin/ohmygpt/keys/import?enableFailover=${enableFailover}`, entries),
+  /** { results: [{ endpoint, status, class, ms, message }], verdict, action, decidedBy } */
+  testKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/test`),
+  /** A key typed into an add dialog, not saved: { apiKey, enableFailover }. */
+  testApiKey: (key) => request('POST', '/admin/ohmygpt/test', key),
   setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
   resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
   deleteKey: (keyId) => request('DELETE', `/admin/ohmygpt/keys/${id(keyId)}`),
 
   /** query as for keys, status 'available' or 'used'; a paged answer adds { matching, offset, limit }. */
   backupKeys: (query) => request('GET', `/admin/ohmygpt/backup-keys${queryString(query)}`),
+  testBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/test`),
   addBackupKey: (key) => request('POST', '/admin/ohmygpt/backup-keys', key),
   /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
   importBackupKeys: (entries, enableFailover) =>

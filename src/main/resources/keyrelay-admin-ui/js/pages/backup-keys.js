@@ -1,5 +1,5 @@
 // The backup pool: keys waiting to replace failed ones (one page at a time, searched and filtered by the server),
-// their failover setting, import, restore and delete.
+// their failover setting, test, import, restore and delete.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate } from '../i18n.js';
@@ -11,6 +11,7 @@ import {
 } from '../ui/widgets.js';
 import { createListQuery } from '../ui/list-query.js';
 import { openImportDialog } from '../ui/import-dialog.js';
+import { openKeyTest, typedKeyTest } from '../ui/key-test.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'backupKeysTitle';
@@ -112,6 +113,10 @@ function toggle(key, page, where) {
 
 function actions(key, page, where) {
   return [
+    button(t('testKey'), {
+      small: true, focusId: `${where}-test-${key.id}`, action: 'test', ariaLabel: t('testKeyLabel', { id: key.id }),
+      onclick: () => openKeyTest({ title: t('testKeyTitle', { id: key.id }), test: () => api.testBackupKey(key.id) }),
+    }),
     key.isUsed && button(t('restore'), {
       small: true, focusId: `${where}-restore-${key.id}`, action: 'restore',
       ariaLabel: t('restoreKeyLabel', { id: key.id }), onclick: () => restore(key, page),
@@ -139,11 +144,15 @@ function addModal(page) {
   const id = textField({ label: t('keyIdLabel'), name: 'id', required: true, maxlength: 50, hint: t('keyIdHint') });
   const apiKey = textField({ label: t('apiKeyLabel'), name: 'apiKey', required: true, mono: true });
   const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('backupFailoverHint') });
+  const check = typedKeyTest({
+    input: () => ({ apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked }),
+    test: api.testApiKey,
+  });
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('addBackupKey') });
   const modal = openModal({
     title: t('addBackupKeyTitle'),
-    content: [id.field, apiKey.field, failover.field],
-    actions: [button(t('cancel'), { onclick: () => modal.close() }), submit],
+    content: [id.field, apiKey.field, failover.field, check.box],
+    actions: [button(t('cancel'), { onclick: () => modal.close() }), check.button, submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
       const body = { id: id.input.value.trim(), apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked };
       if (!body.id || !body.apiKey) {

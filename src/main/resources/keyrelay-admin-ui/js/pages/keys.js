@@ -1,5 +1,5 @@
 // The upstream key pool: stats, one page of keys (searched and filtered by the server), each key's status and
-// failover switch, add, import, reset and delete.
+// failover switch, add, test, import, reset and delete.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
@@ -11,6 +11,7 @@ import {
 } from '../ui/widgets.js';
 import { createListQuery } from '../ui/list-query.js';
 import { openImportDialog } from '../ui/import-dialog.js';
+import { openKeyTest, typedKeyTest } from '../ui/key-test.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'keysTitle';
@@ -141,6 +142,10 @@ function toggle(key, page, where) {
 
 function actions(key, page, where) {
   return [
+    button(t('testKey'), {
+      small: true, focusId: `${where}-test-${key.id}`, action: 'test', ariaLabel: t('testKeyLabel', { id: key.id }),
+      onclick: () => openKeyTest({ title: t('testKeyTitle', { id: key.id }), test: () => api.testKey(key.id) }),
+    }),
     button(t('reset'), {
       small: true, focusId: `${where}-reset-${key.id}`, action: 'reset', ariaLabel: t('resetKeyLabel', { id: key.id }),
       onclick: () => resetKey(key, page),
@@ -168,12 +173,16 @@ function addKeyModal(page) {
   const id = textField({ label: t('keyIdLabel'), name: 'id', required: true, maxlength: 50, hint: t('keyIdHint') });
   const apiKey = textField({ label: t('apiKeyLabel'), name: 'apiKey', required: true, mono: true });
   const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('enableFailoverHint') });
+  const check = typedKeyTest({
+    input: () => ({ apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked }),
+    test: api.testApiKey,
+  });
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('addKey') });
   const cancel = button(t('cancel'), { onclick: () => modal.close() });
   const modal = openModal({
     title: t('addKeyTitle'),
-    content: [id.field, apiKey.field, failover.field],
-    actions: [cancel, submit],
+    content: [id.field, apiKey.field, failover.field, check.box],
+    actions: [cancel, check.button, submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
       const body = { id: id.input.value.trim(), apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked };
       if (!body.id || !body.apiKey) {

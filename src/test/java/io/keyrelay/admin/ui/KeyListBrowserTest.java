@@ -215,6 +215,7 @@ class KeyListBrowserTest extends BrowserTestBase {
         assertFalse(ui.isShown(By.cssSelector("#main table")), "cards, not a table, under 768 px");
         assertEquals(50, ui.allVisible(By.cssSelector("#main article[data-key-id]")).size());
         assertTrue(search().getSize().getWidth() > 300, "the search box takes the width");
+        assertTrue(ui.actionOf("key-0000", "test").isDisplayed(), "each card has its Test button");
 
         ui.action("next-page").click();
         awaitPager("51–100 of 120");
