@@ -110,7 +110,7 @@ export const api = {
   restoreBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/restore`),
   deleteBackupKey: (keyId) => request('DELETE', `/admin/ohmygpt/backup-keys/${id(keyId)}`),
 
-  events: (offset, limit) => request('GET', `/admin/ohmygpt/events?offset=${offset}&limit=${limit}`),
+  events: (offset, limit, keyId) => request('GET', `/admin/ohmygpt/events${queryString({ offset, limit, keyId })}`),
 
   clientKeys: () => request('GET', '/admin/client-keys'),
   createClientKey: (clientKey) => request('POST', '/admin/client-keys', clientKey),
