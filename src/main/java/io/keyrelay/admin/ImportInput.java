@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  *       with {@code #} are ignored.</li>
  * </ul>
  * Entries without an id get the target's prefix ({@code k-} or {@code bk-}) and 12 hex digits of the key's SHA-256
- * (so importing a key twice is seen as a duplicate); entries without {@code enableFailover} take the {@code ?enableFailover=} query parameter (default
- * false). A malformed body is a 400; an invalid entry is only skipped, with the reason.
+ * (so importing a key twice is seen as a duplicate); entries without {@code enableFailover} take the
+ * {@code ?enableFailover=} query parameter (default false). A malformed body is a 400; an invalid entry is only
+ * skipped, with the reason.
  */
 record ImportInput(KeyImport.Target target, List<KeyImport.Candidate> candidates, List<KeyImport.Skipped> rejected) {
     static final int MAX_ENTRIES = 5000;

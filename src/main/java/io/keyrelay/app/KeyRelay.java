@@ -86,8 +86,8 @@ public final class KeyRelay implements AutoCloseable {
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()), keyUsage,
                 clientKeys, operations.proxyObserver());
         AdminServices admin = new AdminServices(adminAuth, keys, backups, new BackupKeyAdministration(keys, backups, clock),
-                administration, keyUsage, clientKeys, events,
-                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson(),
+                administration, keyUsage, clientKeys, events, clock, config.pool().usedBackupRetention(),
+                operations::checkBackupsSoon, () -> operations.alerts().toJson(),
                 KeyTester.create(config.upstream(), config.admin().keyTestModel(), proxy.classifier(), clock));
         Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
                 clientKeys, writer, adminAuth, operations, proxy, admin);

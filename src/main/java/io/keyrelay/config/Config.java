@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * KeyRelay's whole configuration, read once at start from {@code KEYRELAY_*} environment variables.
@@ -112,7 +113,7 @@ public record Config(
 
     /** A small, cheap current Claude model: a key test costs a few input tokens and one output token of it. */
     public static final String DEFAULT_KEY_TEST_MODEL = "claude-haiku-4-5";
-    private static final java.util.regex.Pattern MODEL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
 
     public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
     public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");

@@ -140,7 +140,7 @@ public final class KeyPool {
         return swapped;
     }
 
-    /** Sets keys as the database or an operator says they are, with one rebuild; a key being rotated stays out of selection. */
+    /** Sets keys as stored or as an operator set them, with one rebuild; a key being rotated stays out of selection. */
     public void put(PoolKey... keys) {
         for (PoolKey key : keys) {
             entries.compute(key.id(), (id, old) -> new Entry(key, old == null ? Rotation.NONE : old.rotation(), stamps.incrementAndGet()));
