@@ -71,11 +71,10 @@ async function readJson(response) {
 
 const id = (value) => encodeURIComponent(value);
 
-/** A query string of the parameters that have a value ('' when none has). */
-function query(params) {
-  const pairs = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-  return pairs.length ? `?${pairs.join('&')}` : '';
+/** ?name=value&… of the parameters that are set (not undefined, null or ''). */
+function queryString(params) {
+  const set = Object.entries(params || {}).filter(([, value]) => value !== undefined && value !== null && value !== '');
+  return set.length ? `?${new URLSearchParams(set.map(([name, value]) => [name, String(value)]))}` : '';
 }
 
 export const api = {
@@ -85,13 +84,23 @@ export const api = {
   /** { alerts: [{ condition, message, availableBackups, watermark, keyId, since }], availableBackups, watermark } */
   alerts: () => request('GET', '/admin/alerts', undefined, { reportUnauthorized: false }),
 
-  keys: () => request('GET', '/admin/ohmygpt/keys'),
+  /** query: { search, status, limit, offset }, each optional; a paged answer adds { total, offset, limit }. */
+  keys: (query) => request('GET', `/admin/ohmygpt/keys${queryString(query)}`),
   addKey: (key) => request('POST', '/admin/ohmygpt/keys', key),
+  /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
+  importKeys: (entries, enableFailover) =>
+    request('POST', `/admin/ohmygpt/keys/import?enableFailover=${enableFailover}`, entries),
+  /** { results: [{ endpoint, status, class, ms, message }], verdict, action, decidedBy } */
+  testKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/test`),
+  /** A key typed into an add dialog, not saved: { apiKey, enableFailover }. */
+  testApiKey: (key) => request('POST', '/admin/ohmygpt/test', key),
   setKeyFailover: (keyId, enableFailover) => request('PATCH', `/admin/ohmygpt/keys/${id(keyId)}`, { enableFailover }),
   resetKey: (keyId) => request('POST', `/admin/ohmygpt/keys/${id(keyId)}/reset`),
   deleteKey: (keyId) => request('DELETE', `/admin/ohmygpt/keys/${id(keyId)}`),
 
-  backupKeys: () => request('GET', '/admin/ohmygpt/backup-keys'),
+  /** query as for keys, status 'available' or 'used'; a paged answer adds { matching, offset, limit }. */
+  backupKeys: (query) => request('GET', `/admin/ohmygpt/backup-keys${queryString(query)}`),
+  testBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/test`),
   addBackupKey: (key) => request('POST', '/admin/ohmygpt/backup-keys', key),
   /** entries: API-key strings or { id, apiKey }; enableFailover applies to every entry. */
   importBackupKeys: (entries, enableFailover) =>
@@ -101,12 +110,12 @@ export const api = {
   restoreBackupKey: (keyId) => request('POST', `/admin/ohmygpt/backup-keys/${id(keyId)}/restore`),
   deleteBackupKey: (keyId) => request('DELETE', `/admin/ohmygpt/backup-keys/${id(keyId)}`),
 
-  events: (offset, limit) => request('GET', `/admin/ohmygpt/events?offset=${offset}&limit=${limit}`),
+  events: (offset, limit, keyId) => request('GET', `/admin/ohmygpt/events${queryString({ offset, limit, keyId })}`),
 
   /** The request log: { requests, nextCursor }; filters: clientKeyId, keyId, status, model, from, to, cursor, limit. */
-  requests: (filters) => request('GET', `/admin/requests${query(filters)}`),
+  requests: (filters) => request('GET', `/admin/requests${queryString(filters)}`),
   /** Usage over time: { series: [{ name, total, points }] }; params: by, bucket, from, to, top. */
-  usage: (params) => request('GET', `/admin/usage${query(params)}`),
+  usage: (params) => request('GET', `/admin/usage${queryString(params)}`),
 
   clientKeys: () => request('GET', '/admin/client-keys'),
   createClientKey: (clientKey) => request('POST', '/admin/client-keys', clientKey),

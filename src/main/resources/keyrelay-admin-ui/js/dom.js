@@ -29,21 +29,37 @@ export function h(tag, props = {}, ...children) {
 }
 
 export function append(parent, children) {
-  for (const child of [].concat(children)) {
-    if (child === null || child === undefined || child === false) continue;
-    if (Array.isArray(child)) append(parent, child);
-    else parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  parent.append(...nodes(children));
   return parent;
 }
 
-/** Replaces the children of parent, keeping keyboard focus on the element with the same data-focus id. */
+/** children (nodes, strings, nested arrays; null, undefined and false skipped) as a flat list of nodes. */
+function nodes(children, into = []) {
+  for (const child of [].concat(children)) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) nodes(child, into);
+    else into.push(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return into;
+}
+
+/**
+ * Replaces the children of parent. A node that is among both the old and the new children stays where it is, never
+ * detached, so a search box kept across renders keeps its focus, caret and typing; focus inside a node that was
+ * replaced moves to the new element with the same data-focus id.
+ */
 export function replaceChildren(parent, ...children) {
   const active = document.activeElement;
   const focusId = active && parent.contains(active) ? active.dataset.focus : undefined;
-  parent.replaceChildren();
-  append(parent, children);
-  if (focusId) {
+  const next = nodes(children);
+  const staying = new Set(next);
+  [...parent.childNodes].forEach((node) => { if (!staying.has(node)) node.remove(); });
+  let cursor = parent.firstChild;
+  for (const node of next) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
+  if (focusId && document.activeElement !== active) {
     const again = [...parent.querySelectorAll('[data-focus]')].find((el) => el.dataset.focus === focusId && isVisible(el));
     if (again) again.focus({ preventScroll: true });
   }

@@ -30,6 +30,7 @@ public final class AdminApi {
         new SessionRoutes(services.auth()).register(table);
         new KeyRoutes(services).register(table);
         new BackupKeyRoutes(services).register(table);
+        new KeyTestRoutes(services).register(table);
         new ClientKeyRoutes(services).register(table);
         new EventRoutes(services).register(table);
         new RequestRoutes(services).register(table);

@@ -3,11 +3,13 @@ package io.keyrelay.admin;
 import io.keyrelay.clients.ClientKeys;
 import io.keyrelay.insight.RequestLogStore;
 import io.keyrelay.insight.UsageReport;
+import io.keyrelay.keys.BackupKeyAdministration;
 import io.keyrelay.keys.BackupKeyStore;
 import io.keyrelay.keys.EventLog;
 import io.keyrelay.keys.KeyAdministration;
 import io.keyrelay.keys.KeyStore;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.keytest.KeyTester;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
  * @param auth                who may call
  * @param keys                the pool keys as stored
  * @param backups             the backup pool as stored
+ * @param backupAdministration operator changes to the backup pool, and the backup list as last read
  * @param administration      operator changes to pool keys (stored, and applied to this instance's pool at once)
  * @param keyUsage            usage counted here and not yet written, added to what the database says
  * @param clientKeys          the keys KeyRelay issues to its clients
@@ -28,9 +31,11 @@ import java.util.function.Supplier;
  * @param alerts              the current alert state, as {@code GET /admin/alerts} answers it
  * @param requests            the request log
  * @param usage               usage over time
+ * @param keyTester           tests an API key with one upstream request, changing nothing
  */
-public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups, KeyAdministration administration,
+public record AdminServices(AdminAuth auth, KeyStore keys, BackupKeyStore backups,
+                            BackupKeyAdministration backupAdministration, KeyAdministration administration,
                             UsageLedger keyUsage, ClientKeys clientKeys, EventLog events, Clock clock,
                             Duration usedBackupRetention, Runnable recountBackups, Supplier<JsonObject> alerts,
-                            RequestLogStore requests, UsageReport usage) {
+                            RequestLogStore requests, UsageReport usage, KeyTester keyTester) {
 }

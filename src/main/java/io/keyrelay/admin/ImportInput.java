@@ -1,6 +1,6 @@
 package io.keyrelay.admin;
 
-import io.keyrelay.keys.BackupImport;
+import io.keyrelay.keys.KeyImport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -16,21 +16,22 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The body of a bulk backup-key import, in either of two forms:
+ * The body of a bulk import of pool keys or backup keys, in either of two forms:
  * <ul>
  *   <li>{@code application/json}: an array whose items are {@code {id, apiKey, enableFailover?}} objects or bare
  *       API-key strings;</li>
  *   <li>{@code text/plain}: one entry per line, {@code apiKey} or {@code id,apiKey}; blank lines and lines starting
  *       with {@code #} are ignored.</li>
  * </ul>
- * Entries without an id get {@code bk-} and 12 hex digits of the key's SHA-256 (so importing a key twice is seen as
- * a duplicate); entries without {@code enableFailover} take the {@code ?enableFailover=} query parameter (default
- * false). A malformed body is a 400; an invalid entry is only skipped, with the reason.
+ * Entries without an id get the target's prefix ({@code k-} or {@code bk-}) and 12 hex digits of the key's SHA-256
+ * (so importing a key twice is seen as a duplicate); entries without {@code enableFailover} take the
+ * {@code ?enableFailover=} query parameter (default false). A malformed body is a 400; an invalid entry is only
+ * skipped, with the reason.
  */
-record ImportInput(List<BackupImport.Candidate> candidates, List<BackupImport.Skipped> rejected) {
+record ImportInput(KeyImport.Target target, List<KeyImport.Candidate> candidates, List<KeyImport.Skipped> rejected) {
     static final int MAX_ENTRIES = 5000;
 
-    static ImportInput read(RoutingContext ctx) {
+    static ImportInput read(RoutingContext ctx, KeyImport.Target target) {
         Input query = Input.query(ctx, "enableFailover");
         boolean defaultFailover = query.optionalBool("enableFailover").orElse(false);
         query.check();
@@ -40,7 +41,7 @@ record ImportInput(List<BackupImport.Candidate> candidates, List<BackupImport.Sk
         }
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         boolean text = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/plain");
-        ImportInput input = new ImportInput(new ArrayList<>(), new ArrayList<>());
+        ImportInput input = new ImportInput(target, new ArrayList<>(), new ArrayList<>());
         if (text) {
             input.readLines(body.toString(StandardCharsets.UTF_8), defaultFailover);
         } else if (StrictJson.parse(body) instanceof JsonArray array) {
@@ -101,16 +102,17 @@ record ImportInput(List<BackupImport.Candidate> candidates, List<BackupImport.Sk
         if (!issues.isEmpty()) {
             String reason = issues.stream().map(is -> is.path().substring(label.length()).replaceFirst("^\\.", "")
                     + ": " + is.message()).collect(Collectors.joining("; "));
-            rejected.add(new BackupImport.Skipped(position, label, id, "invalid entry: " + reason.replaceFirst("^: ", "")));
+            rejected.add(new KeyImport.Skipped(position, label, id, "invalid entry: " + reason.replaceFirst("^: ", "")));
             return;
         }
-        candidates.add(new BackupImport.Candidate(position, label, id == null ? generatedId(apiKey) : id, apiKey, failover));
+        candidates.add(new KeyImport.Candidate(position, label, id == null ? generatedId(target, apiKey) : id, apiKey,
+                failover));
     }
 
-    static String generatedId(String apiKey) {
+    static String generatedId(KeyImport.Target target, String apiKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
-            return "bk-" + HexFormat.of().formatHex(digest).substring(0, 12);
+            return target.idPrefix() + HexFormat.of().formatHex(digest).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

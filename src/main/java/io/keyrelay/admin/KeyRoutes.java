@@ -2,11 +2,14 @@ package io.keyrelay.admin;
 
 import io.keyrelay.keys.ApiKeyInventory;
 import io.keyrelay.keys.KeyConflictException;
+import io.keyrelay.keys.KeyImport;
+import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,6 +24,7 @@ final class KeyRoutes {
     private static final Comparator<PoolKey> ORDER = Comparator
             .comparing(PoolKey::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(PoolKey::id);
+    private static final List<String> STATUSES = Arrays.stream(KeyStatus.values()).map(KeyStatus::wireName).toList();
 
     private final AdminServices services;
 
@@ -31,6 +35,7 @@ final class KeyRoutes {
     void register(RouteTable table) {
         table.get("/admin/ohmygpt/keys", this::list, ctx -> list(ctx, inMemory()));
         table.post("/admin/ohmygpt/keys", this::create);
+        table.post("/admin/ohmygpt/keys/import", this::importMany);
         table.patch("/admin/ohmygpt/keys/:id", this::update);
         table.delete("/admin/ohmygpt/keys/:id", this::delete);
         table.post("/admin/ohmygpt/keys/:id/reset", this::reset);
@@ -41,13 +46,16 @@ final class KeyRoutes {
         return list(ctx, this::stored);
     }
 
+    /** Every key, or the page the query asks for; the stats are the whole pool's either way. */
     private Callable<Reply> list(RoutingContext ctx, Supplier<List<PoolKey>> source) {
-        Input.query(ctx).check();
+        KeyListQuery query = KeyListQuery.read(ctx, STATUSES);
         return () -> {
             List<PoolKey> keys = source.get();
+            KeyListQuery.Page<PoolKey> page = query.page(keys, PoolKey::id, PoolKey::maskedApiKey, k -> k.status().wireName());
             JsonArray views = new JsonArray();
-            keys.forEach(k -> views.add(view(k)));
-            return Reply.ok(new JsonObject().put("keys", views).mergeIn(Views.keyStats(keys, now())));
+            page.items().forEach(k -> views.add(view(k)));
+            JsonObject body = new JsonObject().put("keys", views).mergeIn(Views.keyStats(keys, now()));
+            return Reply.ok(query.paged() ? body.mergeIn(query.describe(page, "total")) : body);
         };
     }
 
@@ -72,6 +80,12 @@ final class KeyRoutes {
             }
             return Reply.created(view(services.administration().add(id, apiKey, enableFailover)));
         };
+    }
+
+    private Callable<Reply> importMany(RoutingContext ctx) {
+        ImportInput input = ImportInput.read(ctx, KeyImport.Target.KEY_POOL);
+        return () -> Reply.ok(Views.importReport(input.rejected(), services.administration().importAll(
+                input.candidates(), ApiKeyInventory.load(services.keys(), services.backups()))));
     }
 
     private Callable<Reply> update(RoutingContext ctx) {

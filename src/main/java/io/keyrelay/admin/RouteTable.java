@@ -1,6 +1,8 @@
 package io.keyrelay.admin;
 
 import io.keyrelay.keys.StoreUnavailableException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +31,12 @@ final class RouteTable {
     @FunctionalInterface
     interface Route {
         Callable<Reply> prepare(RoutingContext ctx);
+    }
+
+    /** Validates the request on the event loop and starts work that ends on it (a call to the upstream, say). */
+    @FunctionalInterface
+    interface AsyncRoute {
+        Future<Reply> start(RoutingContext ctx);
     }
 
     record Endpoint(HttpMethod method, String path, Pattern pattern) {
@@ -61,6 +69,20 @@ final class RouteTable {
 
     void post(String path, Route route) {
         add(HttpMethod.POST, path, blocking(route));
+    }
+
+    /** A POST whose work is not blocking: it runs on the event loop, and answers when its future completes. */
+    void postAsync(String path, AsyncRoute route) {
+        add(HttpMethod.POST, path, ctx -> {
+            Future<Reply> work;
+            try {
+                work = route.start(ctx);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+                return;
+            }
+            work.onComplete(done -> answer(ctx, done));
+        });
     }
 
     void patch(String path, Route route) {
@@ -153,15 +175,17 @@ final class RouteTable {
             ctx.fail(e);
             return;
         }
-        ctx.vertx().executeBlocking(work, false).onComplete(done -> {
-            if (done.succeeded()) {
-                if (done.result().stale()) {
-                    ctx.response().putHeader(Reply.STALE_HEADER, "true");
-                }
-                AdminErrors.send(ctx, done.result().status(), done.result().body());
-            } else {
-                ctx.fail(done.cause());
+        ctx.vertx().executeBlocking(work, false).onComplete(done -> answer(ctx, done));
+    }
+
+    private static void answer(RoutingContext ctx, AsyncResult<Reply> done) {
+        if (done.succeeded()) {
+            if (done.result().stale()) {
+                ctx.response().putHeader(Reply.STALE_HEADER, "true");
             }
-        });
+            AdminErrors.send(ctx, done.result().status(), done.result().body());
+        } else {
+            ctx.fail(done.cause());
+        }
     }
 }

@@ -5,14 +5,19 @@ import io.keyrelay.clients.ClientKeyControls;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.KeyEvent;
+import io.keyrelay.keys.KeyImport;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
 import io.keyrelay.keys.UsageDelta;
+import io.keyrelay.keytest.EndpointResult;
+import io.keyrelay.keytest.KeyTestReport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -28,7 +33,7 @@ final class Views {
         JsonArray breakerViews = new JsonArray();
         for (EndpointBreakers.View b : breakers) {
             breakerViews.add(new JsonObject()
-                    .put("endpoint", b.failoverEndpoint() ? "failover" : "primary")
+                    .put("endpoint", endpoint(b.failoverEndpoint()))
                     .put("state", b.state())
                     .put("failures", b.failures())
                     .put("openUntil", time(b.openUntil())));
@@ -81,6 +86,42 @@ final class Views {
                 .put("available", keys.size() - used)
                 .put("used", used)
                 .put("failoverEnabledCount", keys.stream().filter(BackupKey::enableFailover).count());
+    }
+
+    /** What an import did: the entries refused as invalid ({@code rejected}) and the store's report, in input order. */
+    static JsonObject importReport(List<KeyImport.Skipped> rejected, KeyImport.Report report) {
+        List<KeyImport.Skipped> skipped = new ArrayList<>(rejected);
+        skipped.addAll(report.skipped());
+        skipped.sort(Comparator.comparingInt(KeyImport.Skipped::position));
+        JsonArray reasons = new JsonArray();
+        skipped.forEach(s -> reasons.add(new JsonObject().put("entry", s.label()).put("id", s.id()).put("reason", s.reason())));
+        return new JsonObject()
+                .put("added", report.addedIds().size())
+                .put("skipped", skipped.size())
+                .put("addedIds", new JsonArray(report.addedIds()))
+                .put("skippedEntries", reasons);
+    }
+
+    /** A key test: each endpoint's answer, the verdict and what KeyRelay would do (names in {@link KeyTestReport}). */
+    static JsonObject keyTest(KeyTestReport report) {
+        JsonArray results = new JsonArray();
+        for (EndpointResult r : report.results()) {
+            results.add(new JsonObject()
+                    .put("endpoint", endpoint(r.failover()))
+                    .put("status", r.status())
+                    .put("class", KeyTestReport.name(r.failureClass()))
+                    .put("ms", r.ms())
+                    .put("message", r.message()));
+        }
+        return new JsonObject()
+                .put("results", results)
+                .put("verdict", KeyTestReport.name(report.verdict()))
+                .put("action", KeyTestReport.name(report.action()))
+                .put("decidedBy", endpoint(report.decidedByFailover()));
+    }
+
+    private static String endpoint(boolean failover) {
+        return failover ? "failover" : "primary";
     }
 
     /** A client key with its controls; {@code tokensUsedInPeriod} as every instance counted it, to this one's knowledge. */

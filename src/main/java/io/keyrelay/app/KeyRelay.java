@@ -12,6 +12,7 @@ import io.keyrelay.insight.RequestLog;
 import io.keyrelay.insight.UsageBuckets;
 import io.keyrelay.insight.UsageOverTime;
 import io.keyrelay.insight.UsageReport;
+import io.keyrelay.keys.BackupKeyAdministration;
 import io.keyrelay.keys.EndpointBreakers;
 import io.keyrelay.keys.FailureClassifier;
 import io.keyrelay.keys.Heartbeat;
@@ -24,6 +25,7 @@ import io.keyrelay.keys.RotationBrake;
 import io.keyrelay.keys.RotationStep;
 import io.keyrelay.keys.SerialStateWriter;
 import io.keyrelay.keys.UsageLedger;
+import io.keyrelay.keytest.KeyTester;
 import io.keyrelay.ops.Operations;
 import io.keyrelay.storage.MongoStorage;
 import io.vertx.core.DeploymentOptions;
@@ -98,9 +100,11 @@ public final class KeyRelay implements AutoCloseable {
                 new BodyBudget(config.edge().bodyBudgetBytes()), clock, pool, lifecycle,
                 new FailureClassifier(config.keywords().quota(), config.keywords().permanentBlock()), keyUsage,
                 clientKeys, operations.proxyObserver(), requestLog, usageOverTime.buckets());
-        AdminServices admin = new AdminServices(adminAuth, keys, backups, administration, keyUsage, clientKeys, events,
-                clock, config.pool().usedBackupRetention(), operations::checkBackupsSoon, () -> operations.alerts().toJson(),
-                storage.requestLog(), new UsageReport(storage.usage()));
+        AdminServices admin = new AdminServices(adminAuth, keys, backups, new BackupKeyAdministration(keys, backups, clock),
+                administration, keyUsage, clientKeys, events, clock, config.pool().usedBackupRetention(),
+                operations::checkBackupsSoon, () -> operations.alerts().toJson(), storage.requestLog(),
+                new UsageReport(storage.usage()),
+                KeyTester.create(config.upstream(), config.admin().keyTestModel(), proxy.classifier(), clock));
         Services services = new Services(config, clock, storage, pool, keys, backups, events, lifecycle, administration,
                 clientKeys, writer, adminAuth, operations, proxy, admin, usageOverTime, insightWriter);
         PoolMaintenance maintenance = new PoolMaintenance(pool, keys, backups, lifecycle, rotation, keyUsage, writer,

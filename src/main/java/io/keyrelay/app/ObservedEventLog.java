@@ -25,6 +25,16 @@ final class ObservedEventLog implements EventLog {
     @Override
     public void append(KeyEvent event) {
         delegate.append(event);
+        tell(event);
+    }
+
+    @Override
+    public void appendAll(List<KeyEvent> events) {
+        delegate.appendAll(events);
+        events.forEach(this::tell);
+    }
+
+    private void tell(KeyEvent event) {
         try {
             listener.accept(event);
         } catch (RuntimeException e) {

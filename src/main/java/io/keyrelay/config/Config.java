@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * KeyRelay's whole configuration, read once at start from {@code KEYRELAY_*} environment variables.
@@ -84,8 +85,13 @@ public record Config(
     public record Keywords(List<String> quota, List<String> permanentBlock) {
     }
 
-    /** Admin API settings: the admin token, or empty to use (or generate) the stored one. */
-    public record Admin(Optional<String> token) {
+    /**
+     * Admin API settings.
+     *
+     * @param token        the admin token, or empty to use (or generate) the stored one
+     * @param keyTestModel the model of the one-token request a key test sends upstream
+     */
+    public record Admin(Optional<String> token, String keyTestModel) {
     }
 
     /**
@@ -122,6 +128,10 @@ public record Config(
     public static final String FAILOVER_BASE = "https://c-z0-api-01.hash070.com";
     /** The seed's failover completions path, without {@code /v1}; see the README. */
     public static final String FAILOVER_COMPLETIONS_PATH = "/chat/completions";
+
+    /** A small, cheap current Claude model: a key test costs a few input tokens and one output token of it. */
+    public static final String DEFAULT_KEY_TEST_MODEL = "claude-haiku-4-5";
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
 
     public static final List<String> DEFAULT_QUOTA_KEYWORDS = List.of("exceededbudget", "budget_exceeded", "over budget");
     public static final List<String> DEFAULT_BLOCK_KEYWORDS = List.of("banned", "blocked", "suspended", "disabled");
@@ -204,7 +214,8 @@ public record Config(
                 env.list("KEYRELAY_QUOTA_KEYWORDS", DEFAULT_QUOTA_KEYWORDS),
                 env.list("KEYRELAY_BLOCK_KEYWORDS", DEFAULT_BLOCK_KEYWORDS));
         Admin admin = new Admin(Optional.ofNullable(env.optional("KEYRELAY_ADMIN_TOKEN"))
-                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)));
+                .map(t -> validToken("KEYRELAY_ADMIN_TOKEN", t)),
+                validModel("KEYRELAY_KEY_TEST_MODEL", env.string("KEYRELAY_KEY_TEST_MODEL", DEFAULT_KEY_TEST_MODEL)));
         Operations operations = new Operations(
                 Optional.ofNullable(env.optional("KEYRELAY_METRICS_TOKEN")).map(t -> validToken("KEYRELAY_METRICS_TOKEN", t)),
                 env.integer("KEYRELAY_BACKUP_LOW_WATERMARK", 2, 0, 1_000_000),
@@ -254,6 +265,14 @@ public record Config(
             throw new ConfigException(variable + " is invalid: expected at least 16 characters");
         }
         return token;
+    }
+
+    /** A model id as upstreams name models: letters, digits and {@code - _ . : @}, not {@code .} or {@code ..}. */
+    private static String validModel(String variable, String model) {
+        if (!MODEL_ID.matcher(model).matches() || model.equals(".") || model.equals("..")) {
+            throw Env.invalid(variable, model, "a model id of at most 256 letters, digits and - _ . : @");
+        }
+        return model;
     }
 
     private static String defaultInstanceId(int port) {

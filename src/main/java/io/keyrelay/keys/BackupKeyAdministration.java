@@ -1,7 +1,7 @@
 package io.keyrelay.keys;
 
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +16,14 @@ import org.slf4j.LoggerFactory;
 public final class BackupKeyAdministration {
     private static final Logger log = LoggerFactory.getLogger(BackupKeyAdministration.class);
 
+    /** The backup pool as read at {@code readAt}. */
+    public record Listed(List<BackupKey> keys, Instant readAt) {
+    }
+
     private final KeyStore keys;
     private final BackupKeyStore backups;
     private final Clock clock;
+    private volatile Listed lastList;
 
     public BackupKeyAdministration(KeyStore keys, BackupKeyStore backups, Clock clock) {
         this.keys = keys;
@@ -38,34 +43,19 @@ public final class BackupKeyAdministration {
         return key;
     }
 
-    /** Adds every candidate that is new by id and by API key; the others are reported with the reason. */
-    public BackupImport.Report importAll(List<BackupImport.Candidate> candidates) {
-        ApiKeyInventory inventory = ApiKeyInventory.load(keys, backups);
+    /**
+     * Adds every candidate that is new by id and by API key, in one write; the others are reported with the reason.
+     */
+    public KeyImport.Report importAll(List<KeyImport.Candidate> candidates) {
         Set<String> takenIds = new HashSet<>();
         backups.loadAll().forEach(b -> takenIds.add(b.id()));
-        List<String> added = new ArrayList<>();
-        List<BackupImport.Skipped> skipped = new ArrayList<>();
-        for (BackupImport.Candidate c : candidates) {
-            Optional<String> holder = inventory.holderOf(c.apiKey());
-            String reason = takenIds.contains(c.id()) ? "a backup key with id '" + c.id() + "' already exists"
-                    : holder.map(where -> "this API key is already in the " + where).orElse(null);
-            if (reason == null) {
-                try {
-                    backups.insert(BackupKey.fresh(c.id(), c.apiKey(), c.enableFailover(), clock.instant()));
-                } catch (DuplicateIdException e) {
-                    reason = "a backup key with id '" + c.id() + "' already exists";
-                }
-            }
-            if (reason == null) {
-                added.add(c.id());
-                takenIds.add(c.id());
-                inventory.hold(c.apiKey(), "backup pool as '" + c.id() + "'");
-            } else {
-                skipped.add(new BackupImport.Skipped(c.position(), c.label(), c.id(), reason));
-            }
-        }
-        log.info("backup import by operator: {} added, {} skipped", added.size(), skipped.size());
-        return new BackupImport.Report(added, skipped);
+        KeyImport.Plan plan = KeyImport.plan(KeyImport.Target.BACKUP_POOL, candidates, takenIds,
+                ApiKeyInventory.load(keys, backups));
+        Instant now = clock.instant();
+        KeyImport.Report report = plan.inserted(backups.insertAll(plan.accepted().stream()
+                .map(c -> BackupKey.fresh(c.id(), c.apiKey(), c.enableFailover(), now)).toList()));
+        log.info("backup import by operator: {} added, {} skipped", report.addedIds().size(), report.skipped().size());
+        return report;
     }
 
     public Optional<BackupKey> setEnableFailover(String id, boolean enableFailover) {
@@ -111,7 +101,15 @@ public final class BackupKeyAdministration {
         return backups.find(id);
     }
 
+    /** The backup pool as stored, oldest first; remembered for reads while the database is down. */
     public List<BackupKey> list() {
-        return backups.loadAll();
+        List<BackupKey> keys = backups.loadAll();
+        lastList = new Listed(keys, clock.instant());
+        return keys;
+    }
+
+    /** The backup pool as {@link #list} last read it, and when; empty before the first read. */
+    public Optional<Listed> lastList() {
+        return Optional.ofNullable(lastList);
     }
 }

@@ -3,6 +3,7 @@ package io.keyrelay.keys;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Persistence of the backup pool ({@code ohmygpt_backup_keys}). */
 public interface BackupKeyStore {
@@ -13,6 +14,9 @@ public interface BackupKeyStore {
 
     /** @throws DuplicateIdException when the id is taken */
     void insert(BackupKey key);
+
+    /** Inserts every key whose id is free, in one write; returns the ids that were already taken. */
+    Set<String> insertAll(List<BackupKey> keys);
 
     boolean setEnableFailover(String id, boolean enableFailover);
 

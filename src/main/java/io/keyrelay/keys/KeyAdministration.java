@@ -2,8 +2,10 @@ package io.keyrelay.keys;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,29 @@ public final class KeyAdministration {
         log.info("key={} added by operator (enableFailover={}, apiKey={})", id, enableFailover, key.maskedApiKey());
         record(id, null, KeyStatus.HEALTHY.wireName(), EventReason.CREATED_BY_OPERATOR, "enableFailover=" + enableFailover, now);
         return key;
+    }
+
+    /**
+     * Adds every candidate that is new by id and by API key ({@code held}: where API keys already are), in one write,
+     * and to the pool at once; the others are reported with the reason.
+     */
+    public KeyImport.Report importAll(List<KeyImport.Candidate> candidates, ApiKeyInventory held) {
+        Set<String> takenIds = new HashSet<>();
+        keys.loadAll().forEach(k -> takenIds.add(k.id()));
+        KeyImport.Plan plan = KeyImport.plan(KeyImport.Target.KEY_POOL, candidates, takenIds, held);
+        Instant now = clock.instant();
+        List<PoolKey> fresh = plan.accepted().stream()
+                .map(c -> PoolKey.fresh(c.id(), c.apiKey(), c.enableFailover(), null, now)).toList();
+        Set<String> takenAtInsert = keys.insertAll(fresh);
+        List<PoolKey> added = fresh.stream().filter(k -> !takenAtInsert.contains(k.id())).toList();
+        pool.put(added.toArray(PoolKey[]::new));
+        added.forEach(k -> log.info("key={} added by operator in an import (enableFailover={}, apiKey={})", k.id(),
+                k.enableFailover(), k.maskedApiKey()));
+        events.appendAll(added.stream().map(k -> event(k.id(), null, KeyStatus.HEALTHY.wireName(),
+                EventReason.CREATED_BY_OPERATOR, "enableFailover=" + k.enableFailover(), now)).toList());
+        KeyImport.Report report = plan.inserted(takenAtInsert);
+        log.info("key import by operator: {} added, {} skipped", report.addedIds().size(), report.skipped().size());
+        return report;
     }
 
     public Optional<PoolKey> setEnableFailover(String id, boolean enableFailover) {
@@ -98,6 +123,10 @@ public final class KeyAdministration {
     }
 
     private void record(String id, String from, String to, EventReason reason, String detail, Instant at) {
-        events.append(new KeyEvent(id, from, to, reason.wireName(), null, detail, instance, at));
+        events.append(event(id, from, to, reason, detail, at));
+    }
+
+    private KeyEvent event(String id, String from, String to, EventReason reason, String detail, Instant at) {
+        return new KeyEvent(id, from, to, reason.wireName(), null, detail, instance, at);
     }
 }

@@ -140,11 +140,12 @@ public final class KeyPool {
         return swapped;
     }
 
-    /** Sets a key as the database or an operator says it is; a key being rotated stays out of selection. */
-    public void put(PoolKey key) {
-        long stamp = stamps.incrementAndGet();
-        entries.compute(key.id(), (id, old) -> new Entry(key, old == null ? Rotation.NONE : old.rotation(), stamp));
-        tombstones.remove(key.id());
+    /** Sets keys as stored or as an operator set them, with one rebuild; a key being rotated stays out of selection. */
+    public void put(PoolKey... keys) {
+        for (PoolKey key : keys) {
+            entries.compute(key.id(), (id, old) -> new Entry(key, old == null ? Rotation.NONE : old.rotation(), stamps.incrementAndGet()));
+            tombstones.remove(key.id());
+        }
         rebuild();
     }
 
@@ -272,7 +273,6 @@ public final class KeyPool {
             rotations.ended(null, null);
         }
     }
-
 
     private boolean keepsLocal(Entry local, long stampBefore) {
         return local.rotation() == Rotation.HERE || local.stamp() > stampBefore || pendingWrites.containsKey(local.key().id());

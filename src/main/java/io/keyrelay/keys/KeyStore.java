@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persistence of pool keys ({@code ohmygpt_keys}). Every state change is conditional (compare-and-set) so that
@@ -22,6 +23,9 @@ public interface KeyStore {
 
     /** @throws DuplicateIdException when the id is taken */
     void insert(PoolKey key);
+
+    /** Inserts every key whose id is free, in one write; returns the ids that were already taken. */
+    Set<String> insertAll(List<PoolKey> keys);
 
     /** Inserts unless a key with this id exists; true when inserted. */
     boolean insertIfAbsent(PoolKey key);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -40,14 +41,24 @@ public final class MongoBackupKeyStore implements BackupKeyStore {
 
     @Override
     public void insert(BackupKey key) {
-        MongoCalls.insert(key.id(), () -> collection.insertOne(new Document("_id", key.id())
+        MongoCalls.insert(key.id(), () -> collection.insertOne(toDocument(key)));
+    }
+
+    @Override
+    public Set<String> insertAll(List<BackupKey> keys) {
+        return MongoCalls.insertAll("insert " + keys.size() + " backup keys", collection,
+                keys.stream().map(MongoBackupKeyStore::toDocument).toList());
+    }
+
+    private static Document toDocument(BackupKey key) {
+        return new Document("_id", key.id())
                 .append("apiKey", key.apiKey())
                 .append("enableFailover", key.enableFailover())
                 .append("isUsed", key.isUsed())
                 .append("activated", key.activated())
                 .append("usedFor", key.usedFor())
                 .append("usedAt", Fields.date(key.usedAt()))
-                .append("createdAt", Fields.date(key.createdAt()))));
+                .append("createdAt", Fields.date(key.createdAt()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.keyrelay.storage;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
@@ -8,9 +9,16 @@ import com.mongodb.MongoClientException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import io.keyrelay.keys.DuplicateIdException;
 import io.keyrelay.keys.StoreUnavailableException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.bson.Document;
 
 /** Runs a driver call and maps the driver's failures to the domain's: unreachable, or a duplicate id. */
 final class MongoCalls {
@@ -46,5 +54,27 @@ final class MongoCalls {
             }
             throw e;
         }
+    }
+
+    /**
+     * Inserts {@code documents} in one unordered write, so one taken {@code _id} does not stop the others; returns
+     * the ids that were taken.
+     */
+    static Set<String> insertAll(String what, MongoCollection<Document> collection, List<Document> documents) {
+        Set<String> taken = new HashSet<>();
+        if (documents.isEmpty()) {
+            return taken;
+        }
+        try {
+            run(what, () -> collection.insertMany(documents, new InsertManyOptions().ordered(false)));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                taken.add(String.valueOf(documents.get(error.getIndex()).get("_id")));
+            }
+        }
+        return taken;
     }
 }

@@ -21,7 +21,19 @@ public final class MongoEventLog implements EventLog {
 
     @Override
     public void append(KeyEvent e) {
-        MongoCalls.run("record event", () -> collection.insertOne(new Document()
+        MongoCalls.run("record event", () -> collection.insertOne(toDocument(e)));
+    }
+
+    @Override
+    public void appendAll(List<KeyEvent> events) {
+        if (!events.isEmpty()) {
+            MongoCalls.run("record " + events.size() + " events", () -> collection.insertMany(
+                    events.stream().map(MongoEventLog::toDocument).toList()));
+        }
+    }
+
+    private static Document toDocument(KeyEvent e) {
+        return new Document()
                 .append("keyId", e.keyId())
                 .append("from", e.from())
                 .append("to", e.to())
@@ -29,7 +41,7 @@ public final class MongoEventLog implements EventLog {
                 .append("upstreamStatus", e.upstreamStatus())
                 .append("detail", e.detail())
                 .append("instance", e.instance())
-                .append("at", Fields.date(e.at()))));
+                .append("at", Fields.date(e.at()));
     }
 
     @Override

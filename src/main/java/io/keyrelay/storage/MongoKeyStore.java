@@ -68,6 +68,12 @@ public final class MongoKeyStore implements KeyStore {
     }
 
     @Override
+    public Set<String> insertAll(List<PoolKey> keys) {
+        return MongoCalls.insertAll("insert " + keys.size() + " keys", collection,
+                keys.stream().map(MongoKeyStore::toDocument).toList());
+    }
+
+    @Override
     public boolean insertIfAbsent(PoolKey key) {
         try {
             insert(key);

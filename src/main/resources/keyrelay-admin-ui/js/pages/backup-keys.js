@@ -1,26 +1,46 @@
-// The backup pool: keys waiting to replace failed ones, their failover setting, import, restore and delete.
+// The backup pool: keys waiting to replace failed ones (one page at a time, searched and filtered by the server),
+// their failover setting, test, import, restore and delete.
 import { api } from '../api.js';
-import { h, uid, replaceChildren } from '../dom.js';
-import { t, formatDate, formatNumber } from '../i18n.js';
+import { h } from '../dom.js';
+import { t, formatDate } from '../i18n.js';
 import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
   stateBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
+import { createListQuery } from '../ui/list-query.js';
+import { openImportDialog } from '../ui/import-dialog.js';
+import { openKeyTest, typedKeyTest } from '../ui/key-test.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'backupKeysTitle';
 
+const STATES = [
+  { value: 'available', labelKey: 'backupAvailable' },
+  { value: 'used', labelKey: 'backupUsed' },
+];
+
 export function create() {
-  const page = createPage({ load: () => api.backupKeys(), view: (data) => view(data, page) });
+  const query = createListQuery({ statuses: STATES, onChange: () => page.reload({ force: true }) });
+  const page = createPage({
+    load: async () => {
+      let list = await api.backupKeys(query.params());
+      if (query.lastPage(list.matching)) list = await api.backupKeys(query.params());
+      return { list, filtered: query.filtered() };
+    },
+    view: (data) => view(data, page, query),
+  });
   return page;
 }
 
-function view(data, page) {
+function view({ list: data, filtered }, page, query) {
   const keys = data.keys || [];
   const add = button(t('addBackupKey'), { variant: 'primary', onclick: () => addModal(page), action: 'add-backup-key' });
-  const bulk = button(t('importBackupKeys'), { onclick: () => importModal(page), action: 'import' });
+  const bulk = button(t('importBackupKeys'), {
+    action: 'import',
+    onclick: () => openImportDialog({ title: t('importTitle'), send: api.importBackupKeys, onImported: () => page.reload() }),
+  });
   return [
     pageHeader(t('backupKeysTitle'), t('backupKeysSubtitle'), [bulk, add], page.status),
     statCards([
@@ -29,9 +49,11 @@ function view(data, page) {
       { id: 'used', label: t('statUsed'), value: data.used, tone: 'muted' },
       { id: 'failover-enabled', label: t('statFailoverEnabled'), value: data.failoverEnabledCount, tone: 'accent' },
     ]),
+    data.total > 0 && query.controls(),
     keys.length === 0
-      ? emptyState(t('noBackupKeys'))
-      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page)))],
+      ? emptyState(t(filtered ? 'noMatchingKeys' : 'noBackupKeys'))
+      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page))),
+        query.pager(keys.length, data.matching ?? keys.length)],
   ];
 }
 
@@ -91,6 +113,10 @@ function toggle(key, page, where) {
 
 function actions(key, page, where) {
   return [
+    button(t('testKey'), {
+      small: true, focusId: `${where}-test-${key.id}`, action: 'test', ariaLabel: t('testKeyLabel', { id: key.id }),
+      onclick: () => openKeyTest({ title: t('testKeyTitle', { id: key.id }), test: () => api.testBackupKey(key.id) }),
+    }),
     key.isUsed && button(t('restore'), {
       small: true, focusId: `${where}-restore-${key.id}`, action: 'restore',
       ariaLabel: t('restoreKeyLabel', { id: key.id }), onclick: () => restore(key, page),
@@ -118,11 +144,15 @@ function addModal(page) {
   const id = textField({ label: t('keyIdLabel'), name: 'id', required: true, maxlength: 50, hint: t('keyIdHint') });
   const apiKey = textField({ label: t('apiKeyLabel'), name: 'apiKey', required: true, mono: true });
   const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('backupFailoverHint') });
+  const check = typedKeyTest({
+    input: () => ({ apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked }),
+    test: api.testApiKey,
+  });
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('addBackupKey') });
   const modal = openModal({
     title: t('addBackupKeyTitle'),
-    content: [id.field, apiKey.field, failover.field],
-    actions: [button(t('cancel'), { onclick: () => modal.close() }), submit],
+    content: [id.field, apiKey.field, failover.field, check.box],
+    actions: [button(t('cancel'), { onclick: () => modal.close() }), check.button, submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
       const body = { id: id.input.value.trim(), apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked };
       if (!body.id || !body.apiKey) {
@@ -139,61 +169,4 @@ function addModal(page) {
       }
     }),
   });
-}
-
-/** One key per line: the API key alone (the server derives an ID), or "id,apiKey" / "id apiKey". */
-function parseLines(text) {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const parts = line.split(/[\s,;]+/).filter(Boolean);
-      return parts.length === 1 ? parts[0] : { id: parts[0], apiKey: parts.slice(1).join('') };
-    });
-}
-
-function importModal(page) {
-  const areaId = uid('import');
-  const hintId = uid('import-hint');
-  const area = h('textarea', {
-    id: areaId, name: 'keys', rows: 8, class: ['input', 'mono'], spellcheck: 'false', 'aria-describedby': hintId, required: true,
-  });
-  const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('importFailoverHint') });
-  const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('importAction') });
-  const modal = openModal({
-    title: t('importTitle'),
-    wide: true,
-    content: [
-      h('div', { class: 'field' }, h('label', { for: areaId, text: t('importLabel') }), area,
-        h('p', { id: hintId, class: 'field-hint', text: t('importHint') })),
-      failover.field, result,
-    ],
-    actions: [button(t('close'), { onclick: () => modal.close() }), submit],
-    onSubmit: (dialog) => whileBusy(submit, async () => {
-      const keys = parseLines(area.value);
-      if (keys.length === 0) {
-        dialog.error(t('errorRequired'));
-        return;
-      }
-      dialog.error('');
-      try {
-        const answer = await api.importBackupKeys(keys, failover.input.checked);
-        showImportResult(result, answer);
-        area.value = '';
-        await page.reload();
-      } catch (error) {
-        dialog.error(describeError(error));
-      }
-    }),
-  });
-}
-
-/** answer: { added, skipped, skippedEntries: [{ entry, id, reason }] }; reasons are shown as the server wrote them. */
-function showImportResult(box, answer) {
-  const skipped = answer.skippedEntries || [];
-  const summary = t('importResult', { added: formatNumber(answer.added), skipped: formatNumber(answer.skipped) });
-  replaceChildren(box,
-    h('p', { class: 'import-summary', text: summary }),
-    skipped.length > 0 && h('ul', { class: 'import-skipped' },
-      skipped.map((item) => h('li', {}, h('span', { class: 'mono', text: item.id || item.entry }), ' — ', item.reason))));
-  toast.success(summary);
 }

@@ -1,6 +1,6 @@
-// The key state changes (SPEC §3), newest first, a page at a time.
+// The key state changes (SPEC §3), newest first, a page at a time, for every key or one.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, uid } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
 import { statusBadge, pageHeader, button, dataTable, emptyState, cardRow } from '../ui/widgets.js';
 import { createPage } from './page.js';
@@ -27,19 +27,64 @@ const REASON_LABELS = {
   failover_setting_changed: 'reasonFailoverSettingChanged',
 };
 
+const FILTER_DELAY_MS = 300;
+
 export function create() {
   let offset = 0;
+  let keyId = '';
+  const filter = keyFilter((next) => {
+    keyId = next;
+    offset = 0;
+    page.reload({ force: true });
+  });
   const page = createPage({
     load: async () => {
-      const answer = await api.events(offset, PAGE_SIZE);
-      return { events: answer.events || [], total: answer.total ?? 0, offset };
+      const answer = await api.events(offset, PAGE_SIZE, keyId);
+      return { events: answer.events || [], total: answer.total ?? 0, offset, keyId };
     },
-    view: (data) => view(data, page, (next) => {
+    view: (data) => view(data, page, filter, (next) => {
       offset = Math.max(0, next);
       page.reload({ force: true });
     }),
   });
   return page;
+}
+
+/**
+ * The key-id filter: one element kept across renders (so typing is never interrupted by a refresh), whose texts
+ * follow the language. onChange(keyId) runs once typing pauses; '' is every key.
+ */
+function keyFilter(onChange) {
+  const inputId = uid('event-key');
+  const label = h('label', { for: inputId });
+  const input = h('input', {
+    id: inputId, type: 'search', name: 'keyId', class: ['input', 'event-key-filter'], autocomplete: 'off',
+    spellcheck: 'false', maxlength: 200, dataset: { focus: 'event-key-filter' },
+  });
+  const element = h('form', { class: ['list-toolbar', 'event-filter'], role: 'search', novalidate: true }, label, input);
+  let applied = '';
+  let typing = null;
+  const apply = () => {
+    clearTimeout(typing);
+    const next = input.value.trim();
+    if (next !== applied) {
+      applied = next;
+      onChange(next);
+    }
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(apply, FILTER_DELAY_MS);
+  });
+  element.addEventListener('submit', (event) => {
+    event.preventDefault();
+    apply();
+  });
+  return () => {
+    label.textContent = t('eventKeyFilterLabel');
+    input.setAttribute('placeholder', t('eventKeyFilterPlaceholder'));
+    return element;
+  };
 }
 
 function reason(name) {
@@ -54,7 +99,7 @@ function change(event) {
     event.to ? statusBadge(event.to) : h('span', { class: 'muted', text: t('eventRemoved') }));
 }
 
-function view({ events, total, offset }, page, goTo) {
+function view({ events, total, offset, keyId }, page, filter, goTo) {
   const first = total === 0 ? 0 : offset + 1;
   const last = offset + events.length;
   const pager = h('div', { class: 'pager' },
@@ -84,6 +129,9 @@ function view({ events, total, offset }, page, goTo) {
     event.detail && cardRow(t('columnDetail'), event.detail))));
   return [
     pageHeader(t('eventsTitle'), t('eventsSubtitle'), [], page.status),
-    events.length === 0 ? emptyState(t('noEvents')) : [dataTable(t('eventsTitle'), columns, rows), cards, pager],
+    filter(),
+    events.length === 0
+      ? emptyState(keyId ? t('noEventsForKey', { id: keyId }) : t('noEvents'))
+      : [dataTable(t('eventsTitle'), columns, rows), cards, pager],
   ];
 }

@@ -1,4 +1,5 @@
-// The upstream key pool: stats, each key's status and failover switch, add, reset and delete.
+// The upstream key pool: stats, one page of keys (searched and filtered by the server), each key's status and
+// failover switch, add, test, import, reset and delete.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
@@ -8,26 +9,43 @@ import {
   statusBadge, failoverSwitch, failoverIndicator, statCards, pageHeader, button, textField, checkboxField,
   describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
+import { createListQuery } from '../ui/list-query.js';
+import { openImportDialog } from '../ui/import-dialog.js';
+import { openKeyTest, typedKeyTest } from '../ui/key-test.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'keysTitle';
 
+const STATUSES = [
+  { value: 'healthy', labelKey: 'statusHealthy' },
+  { value: 'rate_limited', labelKey: 'statusRateLimited' },
+  { value: 'using_failover', labelKey: 'statusUsingFailover' },
+  { value: 'exhausted', labelKey: 'statusExhausted' },
+  { value: 'error', labelKey: 'statusError' },
+];
+
 export function create() {
+  const query = createListQuery({ statuses: STATUSES, onChange: () => page.reload({ force: true }) });
   const page = createPage({
-    // the list carries the same counts as /admin/ohmygpt/stats, from the same read
+    // the list carries the same counts as /admin/ohmygpt/stats, from the same read, for the whole pool
     load: async () => {
-      const list = await api.keys();
-      return { keys: list.keys || [], stats: list };
+      let list = await api.keys(query.params());
+      if (query.lastPage(list.total)) list = await api.keys(query.params());
+      return { keys: list.keys || [], matching: list.total ?? 0, stats: list, filtered: query.filtered() };
     },
-    view: (data) => view(data, page),
+    view: (data) => view(data, page, query),
   });
   return page;
 }
 
-function view({ keys, stats }, page) {
+function view({ keys, matching, stats, filtered }, page, query) {
   const addButton = button(t('addKey'), { variant: 'primary', onclick: () => addKeyModal(page), action: 'add-key' });
+  const importButton = button(t('importBackupKeys'), {
+    action: 'import',
+    onclick: () => openImportDialog({ title: t('importKeysTitle'), send: api.importKeys, onImported: () => page.reload() }),
+  });
   return [
-    pageHeader(t('keysTitle'), t('keysSubtitle'), [addButton], page.status),
+    pageHeader(t('keysTitle'), t('keysSubtitle'), [importButton, addButton], page.status),
     statCards([
       { id: 'total', label: t('statTotal'), value: stats.totalKeys, tone: 'neutral' },
       { id: 'healthy', label: t('statHealthy'), value: stats.healthyKeys, tone: 'healthy' },
@@ -36,9 +54,11 @@ function view({ keys, stats }, page) {
       { id: 'exhausted', label: t('statExhausted'), value: stats.exhaustedKeys, tone: 'exhausted' },
       { id: 'failover-enabled', label: t('statFailoverEnabled'), value: stats.failoverEnabledKeys, tone: 'accent' },
     ]),
+    stats.totalKeys > 0 && query.controls(),
     keys.length === 0
-      ? emptyState(t('noKeys'))
-      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page)))],
+      ? emptyState(t(filtered ? 'noMatchingKeys' : 'noKeys'))
+      : [table(keys, page), h('div', { class: ['cards', 'mobile-only'] }, keys.map((key) => card(key, page))),
+        query.pager(keys.length, matching)],
   ];
 }
 
@@ -122,6 +142,10 @@ function toggle(key, page, where) {
 
 function actions(key, page, where) {
   return [
+    button(t('testKey'), {
+      small: true, focusId: `${where}-test-${key.id}`, action: 'test', ariaLabel: t('testKeyLabel', { id: key.id }),
+      onclick: () => openKeyTest({ title: t('testKeyTitle', { id: key.id }), test: () => api.testKey(key.id) }),
+    }),
     button(t('reset'), {
       small: true, focusId: `${where}-reset-${key.id}`, action: 'reset', ariaLabel: t('resetKeyLabel', { id: key.id }),
       onclick: () => resetKey(key, page),
@@ -149,12 +173,16 @@ function addKeyModal(page) {
   const id = textField({ label: t('keyIdLabel'), name: 'id', required: true, maxlength: 50, hint: t('keyIdHint') });
   const apiKey = textField({ label: t('apiKeyLabel'), name: 'apiKey', required: true, mono: true });
   const failover = checkboxField({ label: t('enableFailoverLabel'), name: 'enableFailover', hint: t('enableFailoverHint') });
+  const check = typedKeyTest({
+    input: () => ({ apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked }),
+    test: api.testApiKey,
+  });
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('addKey') });
   const cancel = button(t('cancel'), { onclick: () => modal.close() });
   const modal = openModal({
     title: t('addKeyTitle'),
-    content: [id.field, apiKey.field, failover.field],
-    actions: [cancel, submit],
+    content: [id.field, apiKey.field, failover.field, check.box],
+    actions: [cancel, check.button, submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
       const body = { id: id.input.value.trim(), apiKey: apiKey.input.value.trim(), enableFailover: failover.input.checked };
       if (!body.id || !body.apiKey) {

@@ -16,6 +16,7 @@ export function createPage({ load, view }) {
   let snapshot = null;
   let updatedAt = null;
   let failure = null;
+  let generation = 0;
 
   const page = {
     element,
@@ -25,8 +26,12 @@ export function createPage({ load, view }) {
      * Resolves true when the data arrived.
      */
     async reload({ force = false } = {}) {
+      generation += 1;
+      const mine = generation;
       try {
         const next = await load();
+        // a later reload (another search or page, say) answers instead of this one
+        if (mine !== generation) return true;
         const json = JSON.stringify(next);
         failure = null;
         updatedAt = new Date();
@@ -40,6 +45,7 @@ export function createPage({ load, view }) {
         return true;
       } catch (error) {
         if (error && error.status === 401) return false;
+        if (mine !== generation) return false;
         failure = error;
         if (data === null) {
           replaceChildren(element, h('div', { class: 'empty', role: 'alert' },

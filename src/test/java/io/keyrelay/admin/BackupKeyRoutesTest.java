@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keyrelay.keys.KeyImport;
 import io.keyrelay.keys.PoolKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -187,7 +188,7 @@ class BackupKeyRoutesTest {
         AdminClient.Response r = admin.post("/admin/ohmygpt/backup-keys/import", body);
         assertEquals(200, r.status(), r.body());
         JsonObject report = r.json();
-        String bareId = ImportInput.generatedId(bare);
+        String bareId = ImportInput.generatedId(KeyImport.Target.BACKUP_POOL, bare);
         assertEquals(4, report.getInteger("added"));
         assertEquals(new JsonArray(List.of("imp-1", "imp-2", bareId, "imp-4")), report.getJsonArray("addedIds"));
         assertEquals(5, report.getInteger("skipped"));
@@ -212,7 +213,7 @@ class BackupKeyRoutesTest {
                 "text/plain; charset=utf-8");
         assertEquals(200, r.status(), r.body());
         assertEquals(2, r.json().getInteger("added"));
-        assertEquals(new JsonArray(List.of(ImportInput.generatedId(k1), "named-2")), r.json().getJsonArray("addedIds"));
+        assertEquals(new JsonArray(List.of(ImportInput.generatedId(KeyImport.Target.BACKUP_POOL, k1), "named-2")), r.json().getJsonArray("addedIds"));
         assertEquals(1, r.json().getInteger("skipped"));
         JsonObject skipped = r.json().getJsonArray("skippedEntries").getJsonObject(0);
         assertEquals("line 5", skipped.getString("entry"));

@@ -39,6 +39,17 @@ class ConfigTest {
         assertEquals(List.of("exceededbudget", "budget_exceeded", "over budget"), c.keywords().quota());
         assertEquals(List.of("banned", "blocked", "suspended", "disabled"), c.keywords().permanentBlock());
         assertTrue(c.admin().token().isEmpty());
+        assertEquals("claude-haiku-4-5", c.admin().keyTestModel());
+    }
+
+    @Test
+    void theKeyTestModelMustBeAModelId() {
+        assertEquals("gpt-4o-mini", Config.from(Map.of("KEYRELAY_KEY_TEST_MODEL", "gpt-4o-mini")).admin().keyTestModel());
+        for (String bad : List.of("claude/../x", "..", "claude haiku", "x".repeat(257))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of("KEYRELAY_KEY_TEST_MODEL", bad)));
+            assertTrue(e.getMessage().startsWith("KEYRELAY_KEY_TEST_MODEL=") && e.getMessage().endsWith(
+                    "is invalid: expected a model id of at most 256 letters, digits and - _ . : @"), e.getMessage());
+        }
     }
 
     @Test

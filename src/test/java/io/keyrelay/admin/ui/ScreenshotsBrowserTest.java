@@ -7,6 +7,7 @@ import io.keyrelay.app.Services;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.EventReason;
 import io.keyrelay.support.Eventually;
+import io.keyrelay.support.FakeUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * The screenshots in the README, taken from a pool in every state. They go to {@code target/screenshots}; run with
+ * The screenshots in the README and docs/admin-ui.md, taken from a pool in every state, and a key test. They go to {@code target/screenshots}; run with
  * {@code -Dkeyrelay.screenshots=docs/images} to refresh the README's copies.
  */
 class ScreenshotsBrowserTest extends BrowserTestBase {
@@ -38,6 +39,14 @@ class ScreenshotsBrowserTest extends BrowserTestBase {
         shoot("admin-keys-desktop.png");
 
         dismissToasts();
+        fixture.upstream.on(FakeUpstream.key(secretFor("ohmygpt-01")).and(FakeUpstream.side(FakeUpstream.Side.PRIMARY)), 1,
+                FakeUpstream.status(402, QUOTA_ERROR));
+        ui.actionOf("ohmygpt-01", "test").click();
+        ui.await(d -> !d.findElements(By.cssSelector("[role='dialog'] .key-test[data-verdict]")).isEmpty());
+        shoot("admin-key-test.png");
+        ui.dialog().findElement(By.cssSelector(".modal-close")).click();
+        ui.await(d -> !ui.dialogOpen());
+
         ui.go("backup-keys");
         shoot("admin-backup-keys-desktop.png");
 

@@ -19,8 +19,9 @@ class TranslationsTest {
     /** t('key'), and t(cond ? 'keyA' : 'keyB'). */
     private static final Pattern T_CALL = Pattern.compile("\\bt\\(\\s*'(\\w+)'");
     private static final Pattern T_TERNARY = Pattern.compile("\\bt\\(\\s*[\\w.!]+\\s*\\?\\s*'(\\w+)'\\s*:\\s*'(\\w+)'");
-    /** Label maps such as { healthy: 'statusHealthy' }. */
-    private static final Pattern LABEL_MAP_VALUE = Pattern.compile(":\\s*'((?:status|reason)[A-Z]\\w*)'");
+    /** Label maps such as { healthy: 'statusHealthy' } or { ok: { labelKey: 'verdictOk' } }. */
+    private static final Pattern LABEL_MAP_VALUE =
+            Pattern.compile(":\\s*'((?:status|reason|verdict|action|endpoint|backup)[A-Z]\\w*)'");
     private static final Pattern HTML_KEY = Pattern.compile("data-i18n(?:-[a-z-]+)?=\"([^\"]+)\"");
     /** Names and terms that are the same in both languages. */
     private static final Set<String> SAME_IN_BOTH = Set.of("appName", "milliseconds");
