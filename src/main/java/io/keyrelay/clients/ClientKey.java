@@ -27,8 +27,12 @@ public record ClientKey(String id, String name, String keyHash, String maskedKey
                 createdAt, periodStart, periodTokens);
     }
 
-    /** Tokens the database holds for the period starting at {@code start}: 0 when it holds another period's. */
+    /**
+     * Tokens the database holds for the period starting at {@code start}: 0 when it holds another period's. The total
+     * period ({@link Instant#EPOCH}) is the key's whole life, so its usage from before budgets were counted is in it.
+     */
     public long storedTokensIn(Instant start) {
-        return start.equals(periodStart) ? periodTokens : 0;
+        long counted = start.equals(periodStart) ? periodTokens : 0;
+        return start.equals(Instant.EPOCH) ? Math.max(counted, tokensUsed) : counted;
     }
 }

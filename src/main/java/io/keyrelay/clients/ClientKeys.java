@@ -55,12 +55,11 @@ public final class ClientKeys implements AutoCloseable {
         List<ClientKey> all = store.loadAll();
         byDigest = all.stream().filter(k -> ClientKeySecrets.Digest.isHex(k.keyHash()))
                 .collect(Collectors.toUnmodifiableMap(k -> ClientKeySecrets.Digest.ofHex(k.keyHash()), Function.identity()));
-        all.forEach(k -> {
-            if (k.periodStart() != null) {
-                budgets.stored(k.id(), k.periodStart(), k.periodTokens());
-            }
-        });
         long now = clock.millis();
+        all.forEach(k -> {
+            Instant start = k.controls().budgetPeriod().start(Instant.ofEpochMilli(now));
+            budgets.stored(k.id(), start, k.storedTokensIn(start));
+        });
         limits.forgetBefore(now);
         windows.pruneBefore(Instant.ofEpochMilli(now).minus(Duration.ofMinutes(10)));
     }

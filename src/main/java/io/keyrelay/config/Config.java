@@ -123,6 +123,11 @@ public record Config(
 
     /** The request log's cap on the embedded database, which reads it by scanning (it has no secondary indexes). */
     public static final int EMBEDDED_REQUEST_LOG_MAX_ENTRIES = 20_000;
+    /**
+     * The request log's write rate on the embedded database, which costs the instance's own cores about 0.15 ms of CPU
+     * an entry (docs/performance.md).
+     */
+    public static final int EMBEDDED_REQUEST_LOG_PER_SECOND = 200;
 
     public static final String PRIMARY_BASE = "https://api.ohmygpt.com";
     public static final String FAILOVER_BASE = "https://c-z0-api-01.hash070.com";
@@ -223,7 +228,8 @@ public record Config(
                 env.duration("KEYRELAY_ALERT_REPEAT_INTERVAL", Duration.ofMinutes(10)),
                 env.duration("KEYRELAY_HEALTH_CHECK_INTERVAL", Duration.ofSeconds(2)));
         Insight insight = new Insight(
-                env.integer("KEYRELAY_REQUEST_LOG_MAX_PER_SECOND", 1_000, 0, 1_000_000),
+                env.integer("KEYRELAY_REQUEST_LOG_MAX_PER_SECOND",
+                        storage.embedded() ? EMBEDDED_REQUEST_LOG_PER_SECOND : 1_000, 0, 1_000_000),
                 env.integer("KEYRELAY_REQUEST_LOG_MAX_ENTRIES",
                         storage.embedded() ? EMBEDDED_REQUEST_LOG_MAX_ENTRIES : 0, 0, Integer.MAX_VALUE),
                 env.duration("KEYRELAY_REQUEST_LOG_RETENTION", Duration.ofDays(7)),

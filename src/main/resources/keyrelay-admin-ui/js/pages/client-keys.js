@@ -1,12 +1,14 @@
-// Keys that KeyRelay issues to its own clients: create (shown once), enable/disable, rate limit, usage.
+// Keys that KeyRelay issues to its own clients: create (shown once), enable/disable, their controls (limits, budget,
+// expiry, allowed models) and usage toward the budget.
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
 import { openModal, whileBusy } from '../ui/modal.js';
 import { toast } from '../ui/toast.js';
 import {
-  stateBadge, statCards, pageHeader, button, textField, describeError, dataTable, emptyState, cardRow,
+  statCards, pageHeader, button, textField, describeError, dataTable, emptyState, cardRow,
 } from '../ui/widgets.js';
+import { controlsForm, limitsText, budgetView, expiryText, modelsText, keyState } from '../ui/client-key-controls.js';
 import { createPage, confirmThenRun } from './page.js';
 
 export const titleKey = 'clientKeysTitle';
@@ -33,38 +35,36 @@ function view(keys, page) {
   ];
 }
 
-function enabledBadge(key) {
-  return key.enabled ? stateBadge('available', t('clientEnabled')) : stateBadge('used', t('clientDisabled'));
-}
-
-function limit(key) {
-  return key.rpmLimit > 0 ? t('rpmValue', { rpm: formatNumber(key.rpmLimit) }) : t('noLimit');
-}
-
 function table(keys, page) {
   const columns = [
     { label: t('columnName') }, { label: t('columnKey') }, { label: t('columnStatus') }, { label: t('columnRpmLimit') },
+    { label: t('columnBudget') }, { label: t('columnExpires') }, { label: t('columnModels') },
     { label: t('columnRequests'), className: 'num' }, { label: t('columnTokens'), className: 'num' },
-    { label: t('columnLastUsed') }, { label: t('columnCreated') }, { label: t('columnActions'), className: 'actions' },
+    { label: t('columnLastUsed') }, { label: t('columnActions'), className: 'actions' },
   ];
   const rows = keys.map((key) => h('tr', { dataset: { keyId: key.id } },
     h('td', { class: 'cell-id', text: key.name }),
     h('td', { class: 'mono', text: key.maskedKey }),
-    h('td', {}, enabledBadge(key)),
-    h('td', { class: 'nowrap', text: limit(key) }),
+    h('td', {}, keyState(key)),
+    h('td', { class: 'nowrap', text: limitsText(key) }),
+    h('td', { class: 'cell-budget' }, budgetView(key)),
+    h('td', { class: 'nowrap', text: expiryText(key) }),
+    h('td', { class: ['mono', 'cell-models'], text: modelsText(key) }),
     h('td', { class: 'num', text: formatNumber(key.requestsCount) }),
     h('td', { class: 'num', text: formatNumber(key.tokensUsed) }),
     h('td', { class: 'nowrap', text: formatDate(key.lastUsedAt) }),
-    h('td', { class: 'nowrap', text: formatDate(key.createdAt) }),
     h('td', { class: 'actions' }, actions(key, page, 'table'))));
   return dataTable(t('clientKeysTitle'), columns, rows);
 }
 
 function card(key, page) {
   return h('article', { class: 'card', dataset: { keyId: key.id }, 'aria-label': key.name },
-    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', text: key.name }), enabledBadge(key)),
+    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', text: key.name }), keyState(key)),
     cardRow(t('columnKey'), h('span', { class: 'mono', text: key.maskedKey })),
-    cardRow(t('columnRpmLimit'), limit(key)),
+    cardRow(t('columnRpmLimit'), limitsText(key)),
+    h('div', { class: 'card-budget' }, budgetView(key)),
+    cardRow(t('columnExpires'), expiryText(key)),
+    cardRow(t('columnModels'), modelsText(key)),
     cardRow(t('columnRequests'), formatNumber(key.requestsCount)),
     cardRow(t('columnTokens'), formatNumber(key.tokensUsed)),
     cardRow(t('columnLastUsed'), formatDate(key.lastUsedAt)),
@@ -105,32 +105,21 @@ async function remove(key, page) {
   }, () => api.deleteClientKey(key.id), t('toastClientDeleted', { name: key.name }));
 }
 
-function rpmField(value) {
-  return textField({ label: t('rpmLimitLabel'), name: 'rpmLimit', type: 'number', min: 0, value: String(value), hint: t('rpmLimitHint') });
-}
-
-function readRpm(input) {
-  const raw = input.value.trim();
-  if (raw === '') return 0;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : null;
-}
-
 function limitModal(key, page) {
-  const rpm = rpmField(key.rpmLimit || 0);
+  const controls = controlsForm(key);
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('save') });
   const modal = openModal({
     title: t('editLimitTitle', { name: key.name }),
-    content: [rpm.field],
+    content: controls.fields,
     actions: [button(t('cancel'), { onclick: () => modal.close() }), submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
-      const rpmLimit = readRpm(rpm.input);
-      if (rpmLimit === null) {
-        dialog.error(t('errorRpm'));
+      const { body, error } = controls.read();
+      if (error) {
+        dialog.error(error);
         return;
       }
       try {
-        await api.updateClientKey(key.id, { rpmLimit });
+        await api.updateClientKey(key.id, body);
         dialog.close();
         toast.success(t('toastLimitSaved', { name: key.name }));
         await page.reload();
@@ -143,21 +132,21 @@ function limitModal(key, page) {
 
 function createModal(page) {
   const name = textField({ label: t('clientNameLabel'), name: 'name', required: true, maxlength: 100 });
-  const rpm = rpmField(0);
+  const controls = controlsForm();
   const submit = h('button', { type: 'submit', class: ['btn', 'btn-primary'], text: t('createClientKey') });
   const modal = openModal({
     title: t('createClientKeyTitle'),
-    content: [name.field, rpm.field],
+    content: [name.field, ...controls.fields],
     actions: [button(t('cancel'), { onclick: () => modal.close() }), submit],
     onSubmit: (dialog) => whileBusy(submit, async () => {
-      const rpmLimit = readRpm(rpm.input);
-      const body = { name: name.input.value.trim(), rpmLimit };
+      const { body: controlsBody, error } = controls.read();
+      const body = { name: name.input.value.trim(), ...controlsBody };
       if (!body.name) {
         dialog.error(t('errorRequired'));
         return;
       }
-      if (rpmLimit === null) {
-        dialog.error(t('errorRpm'));
+      if (error) {
+        dialog.error(error);
         return;
       }
       try {
