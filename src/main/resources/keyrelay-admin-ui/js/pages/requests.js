@@ -78,7 +78,7 @@ function attemptChain(request) {
     i > 0 && h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→' }),
     h('span', { class: ['attempt', a.status >= 200 && a.status < 300 ? 'is-ok' : 'is-failed'] },
       h('span', { class: 'mono', text: a.keyId }),
-      a.endpoint === 'failover' && h('span', { class: 'attempt-failover', text: t('endpointFailover') }),
+      a.endpoint === 'failover' && h('span', { class: 'attempt-failover', text: t('failoverMark') }),
       ` ${a.status || t('requestNoAnswer')}`),
   ]));
 }
