@@ -45,9 +45,4 @@ final class ClientKeyInput {
                 budget.orElse(c.tokenBudget()), period.orElse(c.budgetPeriod()),
                 clearExpiry ? null : expires.orElse(c.expiresAt()), models.orElse(c.allowedModels()));
     }
-
-    /** {@link ClientKeyControls#NONE} when the controls hold nothing, so the proxy's check stays a reference compare. */
-    static ClientKeyControls normalised(ClientKeyControls c) {
-        return c.equals(ClientKeyControls.NONE) ? ClientKeyControls.NONE : c;
-    }
 }

@@ -51,7 +51,7 @@ final class ClientKeyRoutes {
         UnaryOperator<ClientKeyControls> controls = ClientKeyInput.read(in);
         in.check();
         return () -> {
-            IssuedClientKey issued = clientKeys.create(name, ClientKeyInput.normalised(controls.apply(ClientKeyControls.NONE)));
+            IssuedClientKey issued = clientKeys.create(name, controls.apply(ClientKeyControls.NONE));
             return Reply.created(view(issued.key()).put("key", issued.secret()));
         };
     }
@@ -66,7 +66,7 @@ final class ClientKeyRoutes {
         in.check();
         String id = ctx.pathParam("id");
         return () -> Reply.ok(view(clientKeys.update(id, k -> k.withEnabled(enabled.orElse(k.enabled()))
-                .withControls(ClientKeyInput.normalised(controls.apply(k.controls()))))
+                .withControls(controls.apply(k.controls())))
                 .orElseThrow(AdminException::keyNotFound)));
     }
 

@@ -50,24 +50,23 @@ final class UsageRoutes {
         Instant toGiven = in.optionalInstant("to").orElse(null);
         int top = in.intOr("top", DEFAULT_TOP, 1, MAX_TOP);
         in.check();
-        BucketSize width = size;
-        Instant to = endOf(width, toGiven == null ? clock.instant() : toGiven);
-        Instant from = width.start(fromGiven == null
-                ? to.minus(width == BucketSize.HOUR ? Duration.ofHours(24) : Duration.ofDays(30)) : fromGiven);
+        Instant to = endOf(size, toGiven == null ? clock.instant() : toGiven);
+        Instant from = size.start(fromGiven == null
+                ? to.minus(size == BucketSize.HOUR ? Duration.ofHours(24) : Duration.ofDays(30)) : fromGiven);
         if (!from.isBefore(to)) {
             in.fail("to", "Must be after from");
-        } else if (Duration.between(from, to).compareTo(width == BucketSize.HOUR ? MAX_HOURS : MAX_DAYS) > 0) {
-            in.fail("from", "The range may span at most " + (width == BucketSize.HOUR ? "7 days by hour" : "400 days by day"));
+        } else if (Duration.between(from, to).compareTo(size == BucketSize.HOUR ? MAX_HOURS : MAX_DAYS) > 0) {
+            in.fail("from", "The range may span at most " + (size == BucketSize.HOUR ? "7 days by hour" : "400 days by day"));
         }
         in.check();
         return () -> {
             JsonArray series = new JsonArray();
-            for (UsageSeries s : usage.series(by, width, from, to, top)) {
+            for (UsageSeries s : usage.series(by, size, from, to, top)) {
                 JsonArray points = new JsonArray();
                 s.points().forEach(p -> points.add(counts(p.counts()).put("at", Views.time(p.at()))));
                 series.add(new JsonObject().put("name", s.name()).put("total", counts(s.total())).put("points", points));
             }
-            return Reply.ok(new JsonObject().put("by", by.apiName()).put("bucket", width.apiName())
+            return Reply.ok(new JsonObject().put("by", by.apiName()).put("bucket", size.apiName())
                     .put("from", Views.time(from)).put("to", Views.time(to)).put("series", series));
         };
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 /** The outcome of checking a client's key on a proxy request. */
 public sealed interface Authentication {
 
-    /** Admitted: the request counts toward the key's limits, and {@link ClientKeys#finished} must follow it. */
+    /** Admitted: the request counts toward the key's controls, and {@link ClientKeys#finished} follows its end. */
     record Accepted(ClientKey key) implements Authentication {
     }
 

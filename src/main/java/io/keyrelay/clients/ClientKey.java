@@ -12,6 +12,11 @@ public record ClientKey(String id, String name, String keyHash, String maskedKey
                         ClientKeyControls controls, long requestsCount, long tokensUsed, Instant lastUsedAt,
                         Instant createdAt, Instant periodStart, long periodTokens) {
 
+    /** Controls that hold nothing are {@link ClientKeyControls#NONE} itself, so the proxy checks them by reference. */
+    public ClientKey {
+        controls = controls.equals(ClientKeyControls.NONE) ? ClientKeyControls.NONE : controls;
+    }
+
     /** Requests per minute, 0 for no limit. */
     public int rpmLimit() {
         return controls.rpmLimit();

@@ -77,8 +77,7 @@ public final class ClientKeys implements AutoCloseable {
         }
         ClientKeyControls controls = key.controls();
         if (controls == ClientKeyControls.NONE) {
-            budgets.started(key.id());
-            return new Authentication.Accepted(key);
+            return new Authentication.Accepted(key); // nothing to check or count beyond its usage
         }
         long nowMs = clock.millis();
         Instant now = Instant.ofEpochMilli(nowMs);
@@ -143,13 +142,14 @@ public final class ClientKeys implements AutoCloseable {
         if (key.controls() != ClientKeyControls.NONE) {
             budgets.add(key, tokens, now);
             limits.tokens(key, tokens, now.toEpochMilli());
-        } else if (tokens > 0) {
-            budgets.add(key, tokens, now); // the period total is shown even without a budget
         }
     }
 
     /** Tokens the key used in its budget period, every instance together as far as this one knows. */
     public long tokensUsedInPeriod(ClientKey key) {
+        if (key.controls() == ClientKeyControls.NONE) {
+            return key.tokensUsed() + usage.pending(key.id()).tokens(); // its period is its whole life
+        }
         return budgets.used(key, clock.instant());
     }
 

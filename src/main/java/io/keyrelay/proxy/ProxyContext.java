@@ -87,8 +87,8 @@ final class ProxyContext {
         if (request.admitted()) {
             clientKeys.finished(request.clientKeyId());
         }
-        if (request.clientKeyId() == null) {
-            return; // without a valid key nobody can fill the log; metrics count such requests
+        if (request.clientKeyId() == null || !requestLog.enabled() && !request.route().countsUsage()) {
+            return; // without a valid key nobody can fill the log (metrics count such requests); or nothing to keep
         }
         HttpServerResponse resp = req.response();
         RequestRecord record = request.trace().finish(resp.ended() ? resp.getStatusCode() : CLIENT_CLOSED,

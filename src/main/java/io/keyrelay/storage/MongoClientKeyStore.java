@@ -124,8 +124,7 @@ public final class MongoClientKeyStore implements ClientKeyStore {
                 BudgetPeriod.fromWireName(Fields.string(d, "budgetPeriod")).orElse(BudgetPeriod.TOTAL),
                 Fields.instant(d, "expiresAt"), models.isEmpty() ? ModelPatterns.ANY : new ModelPatterns(models));
         return new ClientKey(Fields.string(d, "_id"), Fields.string(d, "name"), Fields.string(d, "keyHash"),
-                Fields.string(d, "maskedKey"), Fields.bool(d, "enabled"), controls.equals(ClientKeyControls.NONE)
-                ? ClientKeyControls.NONE : controls,
+                Fields.string(d, "maskedKey"), Fields.bool(d, "enabled"), controls,
                 Fields.number(d, "requestsCount"), Fields.number(d, "tokensUsed"), Fields.instant(d, "lastUsedAt"),
                 Fields.instant(d, "createdAt"), Fields.instant(d, "periodStart"), Fields.number(d, "periodTokens"));
     }

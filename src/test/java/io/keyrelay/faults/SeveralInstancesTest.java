@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyrelay.app.KeyRelay;
-import io.keyrelay.config.Config;
 import io.keyrelay.keys.BackupKey;
 import io.keyrelay.keys.KeyStatus;
 import io.keyrelay.keys.PoolKey;
@@ -17,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,14 +52,7 @@ class SeveralInstancesTest {
         Map<String, String> shared = Map.of("KEYRELAY_SYNC_INTERVAL", SYNC.toMillis() + "ms", "KEYRELAY_MAX_ATTEMPTS", "8",
                 "KEYRELAY_USAGE_FLUSH_INTERVAL", "100ms");
         a = RelayFixture.start(dataDir, withInstance(shared, "relay-a"));
-        Map<String, String> env = new HashMap<>(a.upstream.env());
-        env.putAll(withInstance(shared, "relay-b"));
-        env.put("KEYRELAY_PORT", "0");
-        env.put("KEYRELAY_HOST", "127.0.0.1");
-        env.put("KEYRELAY_EVENT_LOOPS", "2");
-        env.put("KEYRELAY_SHUTDOWN_GRACE", "2s");
-        env.put("KEYRELAY_MONGODB_URI", a.services().storage().embedded().connectionString());
-        b = KeyRelay.start(Config.from(env));
+        b = a.startPeer("relay-b", shared, Clock.systemUTC());
     }
 
     @AfterEach

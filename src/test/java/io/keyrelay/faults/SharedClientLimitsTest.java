@@ -8,8 +8,6 @@ import io.keyrelay.app.KeyRelay;
 import io.keyrelay.clients.BudgetPeriod;
 import io.keyrelay.clients.ClientKeyControls;
 import io.keyrelay.clients.ModelPatterns;
-import io.keyrelay.config.Config;
-import io.keyrelay.keys.RotationStep;
 import io.keyrelay.support.FakeUpstream;
 import io.keyrelay.support.MutableClock;
 import io.keyrelay.support.RelayFixture;
@@ -50,26 +48,15 @@ class SharedClientLimitsTest {
         Map<String, String> shared = Map.of("KEYRELAY_SYNC_INTERVAL", "200ms", "KEYRELAY_USAGE_FLUSH_INTERVAL", "100ms",
                 "KEYRELAY_HEARTBEAT_INTERVAL", "200ms", "KEYRELAY_PEER_STALE_AFTER", "5s",
                 "KEYRELAY_HEALTH_CHECK_INTERVAL", "200ms");
-        a = RelayFixture.start(dataDir, withInstance(shared, "relay-a"), FakeUpstream.start(), clock);
-        Map<String, String> env = new HashMap<>(a.upstream.env());
-        env.putAll(withInstance(shared, "relay-b"));
-        env.put("KEYRELAY_PORT", "0");
-        env.put("KEYRELAY_HOST", "127.0.0.1");
-        env.put("KEYRELAY_EVENT_LOOPS", "2");
-        env.put("KEYRELAY_SHUTDOWN_GRACE", "2s");
-        env.put("KEYRELAY_MONGODB_URI", a.services().storage().embedded().connectionString());
-        b = KeyRelay.start(Config.from(env), clock, RotationStep.Listener.NONE);
+        Map<String, String> env = new HashMap<>(shared);
+        env.put("KEYRELAY_INSTANCE_ID", "relay-a");
+        a = RelayFixture.start(dataDir, env, FakeUpstream.start(), clock);
+        b = a.startPeer("relay-b", shared, clock);
         a.addKey("k1", false);
         secret = a.services().clientKeys().create("shared", new ClientKeyControls(LIMIT, 0, 0, BudgetPeriod.TOTAL, null,
                 ModelPatterns.ANY)).secret();
         waitUntil(() -> b.services().pool().get("k1").isPresent() && b.services().clientKeys().inMemory().size() == 2,
                 "B loads the pool key and the client key");
-    }
-
-    private static Map<String, String> withInstance(Map<String, String> env, String instance) {
-        Map<String, String> out = new HashMap<>(env);
-        out.put("KEYRELAY_INSTANCE_ID", instance);
-        return out;
     }
 
     @AfterEach

@@ -4,7 +4,6 @@ import static io.keyrelay.support.Eventually.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keyrelay.app.KeyRelay;
-import io.keyrelay.config.Config;
 import io.keyrelay.support.RelayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +30,7 @@ class SessionRevocationTest {
     void aSignedOutSessionIsRefusedByTheOtherInstanceAndAfterARestart() throws Exception {
         String cookie;
         try (RelayFixture a = RelayFixture.start(dataDir, SYNC)) {
-            Map<String, String> env = new HashMap<>(SYNC);
-            env.put("KEYRELAY_PORT", "0");
-            env.put("KEYRELAY_HOST", "127.0.0.1");
-            env.put("KEYRELAY_ADMIN_TOKEN", RelayFixture.ADMIN_TOKEN);
-            env.put("KEYRELAY_INSTANCE_ID", "relay-b");
-            env.put("KEYRELAY_SHUTDOWN_GRACE", "1s");
-            env.put("KEYRELAY_MONGODB_URI", a.services().storage().embedded().connectionString());
-            try (KeyRelay b = KeyRelay.start(Config.from(env))) {
+            try (KeyRelay b = a.startPeer("relay-b", SYNC, java.time.Clock.systemUTC())) {
                 String baseA = a.baseUrl();
                 String baseB = "http://127.0.0.1:" + b.port();
                 cookie = signIn(baseA);

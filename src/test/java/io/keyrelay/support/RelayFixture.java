@@ -61,6 +61,23 @@ public final class RelayFixture implements AutoCloseable {
         return new RelayFixture(upstream, relay, clientKey);
     }
 
+    /**
+     * A second KeyRelay on this fixture's database (through its embedded server's address) and fake upstream, as behind
+     * a load balancer: instance {@code instance}, with {@code extraEnv} on top; the caller closes it.
+     */
+    public KeyRelay startPeer(String instance, Map<String, String> extraEnv, Clock clock) {
+        Map<String, String> env = new HashMap<>(upstream.env());
+        env.put("KEYRELAY_PORT", "0");
+        env.put("KEYRELAY_HOST", "127.0.0.1");
+        env.put("KEYRELAY_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("KEYRELAY_EVENT_LOOPS", "2");
+        env.put("KEYRELAY_SHUTDOWN_GRACE", "2s");
+        env.putAll(extraEnv);
+        env.put("KEYRELAY_INSTANCE_ID", instance);
+        env.put("KEYRELAY_MONGODB_URI", services().storage().embedded().connectionString());
+        return KeyRelay.start(Config.from(env), clock, RotationStep.Listener.NONE);
+    }
+
     public Services services() {
         return relay.services();
     }
