@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class InsightWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InsightWriter.class);
-    static final long TICK_MS = 200;
-    private static final long PRUNE_EVERY_MS = 60_000;
+    static final long TICK_MS = 1_000;
+    private static final long CAP_EVERY_MS = 60_000;
+    private static final long PRUNE_EVERY_MS = 3_600_000;
 
     /**
-     * @param maxEntries    the log keeps at most this many entries (0: no cap), pruned every minute
+     * @param maxEntries    the log keeps at most this many entries (0: no cap), pruned every minute; what passed its
+     *                      retention goes every hour
      * @param maxPerSecond  entries written a second at most
      */
     public record Settings(Duration requestRetention, long maxEntries, int maxPerSecond, Duration usageRetention) {
@@ -41,6 +43,7 @@ public final class InsightWriter implements AutoCloseable {
         return t;
     });
     private final AtomicLong written = new AtomicLong();
+    private long lastCap;
     private long lastPrune;
     private long lastFailureLogged;
 
@@ -58,14 +61,22 @@ public final class InsightWriter implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** One round: a batch written, and every minute the old entries pruned. Public for tests, which call it directly. */
+    /**
+     * One round: a batch written, every minute the log held to its cap, every hour what passed its retention pruned.
+     * Public for tests, which call it directly.
+     */
     public void tick() {
         try {
             writeBatch();
             long now = clock.millis();
             if (now - lastPrune >= PRUNE_EVERY_MS) {
                 lastPrune = now;
-                prune();
+                requests.pruneBefore(clock.instant().minus(settings.requestRetention()));
+                usage.prune(clock.instant().minus(settings.usageRetention()));
+            }
+            if (settings.maxEntries() > 0 && now - lastCap >= CAP_EVERY_MS) {
+                lastCap = now;
+                requests.keepNewest(settings.maxEntries());
             }
         } catch (RuntimeException e) {
             logFailure("request log maintenance failed: {}", e);
@@ -85,11 +96,6 @@ public final class InsightWriter implements AutoCloseable {
             queue.countDropped(batch.size());
             logFailure("request log: a batch of " + batch.size() + " could not be written and was dropped: {}", e);
         }
-    }
-
-    private void prune() {
-        requests.prune(clock.instant().minus(settings.requestRetention()), settings.maxEntries());
-        usage.prune(clock.instant().minus(settings.usageRetention()));
     }
 
     private void logFailure(String message, RuntimeException e) {

@@ -11,9 +11,9 @@ public interface RequestLogStore {
 
     RequestPage page(RequestQuery query);
 
-    /**
-     * Deletes entries that arrived before {@code before}, and the oldest beyond the newest {@code maxEntries}
-     * (0: no such cap).
-     */
-    void prune(Instant before, long maxEntries);
+    /** Deletes the entries that arrived before {@code before}. */
+    void pruneBefore(Instant before);
+
+    /** Deletes the oldest entries beyond the newest {@code maxEntries}, should there be more. */
+    void keepNewest(long maxEntries);
 }

@@ -80,16 +80,21 @@ public final class MongoRequestLog implements RequestLogStore {
     }
 
     @Override
-    public void prune(Instant before, long maxEntries) {
-        MongoCalls.run("prune the request log", () -> {
-            collection.deleteMany(lt("at", Fields.date(before)));
-            if (maxEntries > 0 && collection.countDocuments() > maxEntries) {
-                Document oldestKept = collection.find().sort(NEWEST_FIRST).skip((int) Math.min(maxEntries - 1, Integer.MAX_VALUE))
-                        .limit(1).first();
-                if (oldestKept != null) {
-                    collection.deleteMany(olderThan(new RequestCursor(Fields.instant(oldestKept, "at"),
-                            oldestKept.getObjectId("_id").toHexString())));
-                }
+    public void pruneBefore(Instant before) {
+        MongoCalls.run("prune the request log", () -> collection.deleteMany(lt("at", Fields.date(before))));
+    }
+
+    @Override
+    public void keepNewest(long maxEntries) {
+        MongoCalls.run("cap the request log", () -> {
+            if (collection.estimatedDocumentCount() <= maxEntries) {
+                return; // the collection's count, not a scan: the usual case costs next to nothing
+            }
+            Document oldestKept = collection.find().projection(new Document("at", 1)).sort(NEWEST_FIRST)
+                    .skip((int) Math.min(maxEntries - 1, Integer.MAX_VALUE)).limit(1).first();
+            if (oldestKept != null) {
+                collection.deleteMany(olderThan(new RequestCursor(Fields.instant(oldestKept, "at"),
+                        oldestKept.getObjectId("_id").toHexString())));
             }
         });
     }

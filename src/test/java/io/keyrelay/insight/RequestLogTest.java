@@ -119,7 +119,7 @@ class RequestLogTest {
         relay.post("/v1/messages", MESSAGE);
 
         JsonArray all = logged(1);
-        Thread.sleep(600); // three write rounds: had the 401 been queued, it would be written by now
+        Thread.sleep(1_200); // one more write round: had the 401 been queued, it would be written by now
         assertEquals(1, admin.ok("/admin/requests").getJsonArray("requests").size(), all.encode());
     }
 

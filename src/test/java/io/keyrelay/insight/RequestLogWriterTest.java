@@ -77,12 +77,12 @@ class RequestLogWriterTest {
         for (int i = 0; i < 100; i++) {
             log.offer(request(T0.plusMillis(i), "m" + i));
         }
-        InsightWriter w = writer(log, 50, 0); // 10 a tick of 200 ms
+        InsightWriter w = writer(log, 40, 0); // 40 a tick of a second
 
         w.tick();
-        assertEquals(10, models().size());
-        assertEquals(90, log.queued());
-        assertEquals(10, w.written());
+        assertEquals(40, models().size());
+        assertEquals(60, log.queued());
+        assertEquals(40, w.written());
     }
 
     @Test
