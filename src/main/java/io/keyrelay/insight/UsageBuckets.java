@@ -1,7 +1,7 @@
 package io.keyrelay.insight;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +18,7 @@ public final class UsageBuckets {
     public static final String OTHER = "(other)";
     static final int MAX_MODELS_PER_HOUR = 500;
     static final int MAX_NAME_LENGTH = 200;
+    private static final long HOUR_MS = 3_600_000;
 
     private static final class Counter {
         final LongAdder requests = new LongAdder();
@@ -26,82 +27,121 @@ public final class UsageBuckets {
         final LongAdder output = new LongAdder();
         final LongAdder cacheRead = new LongAdder();
         final LongAdder cacheWrite = new LongAdder();
+
+        void add(long requests, long errors, long input, long output, long cacheRead, long cacheWrite) {
+            addIfAny(this.requests, requests);
+            addIfAny(this.errors, errors);
+            addIfAny(this.input, input);
+            addIfAny(this.output, output);
+            addIfAny(this.cacheRead, cacheRead);
+            addIfAny(this.cacheWrite, cacheWrite);
+        }
+
+        private static void addIfAny(LongAdder adder, long n) {
+            if (n != 0) {
+                adder.add(n);
+            }
+        }
+
+        UsageCounts drain() {
+            return new UsageCounts(requests.sumThenReset(), errors.sumThenReset(), input.sumThenReset(),
+                    output.sumThenReset(), cacheRead.sumThenReset(), cacheWrite.sumThenReset());
+        }
     }
 
-    private final ConcurrentHashMap<UsageBucket, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Instant, AtomicInteger> modelsPerHour = new ConcurrentHashMap<>();
+    /** One hour's counters, by dimension and name. */
+    private static final class Hour {
+        final long startMs;
+        final Instant start;
+        final Map<UsageDimension, ConcurrentHashMap<String, Counter>> byDimension = new EnumMap<>(UsageDimension.class);
+        final AtomicInteger models = new AtomicInteger();
+
+        Hour(long startMs) {
+            this.startMs = startMs;
+            this.start = Instant.ofEpochMilli(startMs);
+            for (UsageDimension d : UsageDimension.values()) {
+                byDimension.put(d, new ConcurrentHashMap<>());
+            }
+        }
+
+        Counter counter(UsageDimension dimension, String name) {
+            ConcurrentHashMap<String, Counter> counters = byDimension.get(dimension);
+            Counter c = counters.get(name);
+            return c != null ? c : counters.computeIfAbsent(name, n -> new Counter());
+        }
+
+        /** The model's counter; past the hour's share of names, the counter of {@value #OTHER}. */
+        Counter model(String model) {
+            String name = model.length() > MAX_NAME_LENGTH ? model.substring(0, MAX_NAME_LENGTH) : model;
+            ConcurrentHashMap<String, Counter> counters = byDimension.get(UsageDimension.MODEL);
+            Counter c = counters.get(name);
+            if (c != null) {
+                return c;
+            }
+            return counter(UsageDimension.MODEL, models.incrementAndGet() <= MAX_MODELS_PER_HOUR ? name : OTHER);
+        }
+    }
+
+    private final ConcurrentHashMap<Long, Hour> hours = new ConcurrentHashMap<>();
+    private volatile Hour current;
 
     /** Counts a request that ended, under the key of its last attempt, its client key and its model. */
     public void record(RequestRecord r) {
-        Instant hour = r.at().truncatedTo(ChronoUnit.HOURS);
+        Hour hour = hour(r.at().toEpochMilli());
+        long errors = r.failed() ? 1 : 0;
         String key = r.lastKeyId();
         if (key != null) {
-            add(new UsageBucket(hour, UsageDimension.KEY, key), r);
+            hour.counter(UsageDimension.KEY, key).add(1, errors, r.inputTokens(), r.outputTokens(),
+                    r.cacheReadTokens(), r.cacheWriteTokens());
         }
         if (r.clientKeyId() != null) {
-            add(new UsageBucket(hour, UsageDimension.CLIENT_KEY, r.clientKeyId()), r);
+            hour.counter(UsageDimension.CLIENT_KEY, r.clientKeyId()).add(1, errors, r.inputTokens(), r.outputTokens(),
+                    r.cacheReadTokens(), r.cacheWriteTokens());
         }
         if (r.model() != null) {
-            add(modelBucket(hour, r.model()), r);
+            hour.model(r.model()).add(1, errors, r.inputTokens(), r.outputTokens(), r.cacheReadTokens(),
+                    r.cacheWriteTokens());
         }
     }
 
-    private UsageBucket modelBucket(Instant hour, String model) {
-        UsageBucket bucket = new UsageBucket(hour, UsageDimension.MODEL,
-                model.length() > MAX_NAME_LENGTH ? model.substring(0, MAX_NAME_LENGTH) : model);
-        if (counters.containsKey(bucket)) {
-            return bucket;
+    private Hour hour(long atMs) {
+        long startMs = atMs - Math.floorMod(atMs, HOUR_MS);
+        Hour h = current;
+        if (h != null && h.startMs == startMs) {
+            return h;
         }
-        AtomicInteger seen = modelsPerHour.computeIfAbsent(hour, h -> new AtomicInteger());
-        return seen.incrementAndGet() <= MAX_MODELS_PER_HOUR ? bucket : new UsageBucket(hour, UsageDimension.MODEL, OTHER);
-    }
-
-    private void add(UsageBucket bucket, RequestRecord r) {
-        Counter c = counters.get(bucket);
-        if (c == null) {
-            c = counters.computeIfAbsent(bucket, b -> new Counter());
+        h = hours.computeIfAbsent(startMs, Hour::new);
+        if (current == null || current.startMs < startMs) {
+            current = h;
         }
-        c.requests.increment();
-        if (r.failed()) {
-            c.errors.increment();
-        }
-        c.input.add(r.inputTokens());
-        c.output.add(r.outputTokens());
-        c.cacheRead.add(r.cacheReadTokens());
-        c.cacheWrite.add(r.cacheWriteTokens());
+        return h;
     }
 
     /**
-     * Takes everything counted so far; counts arriving meanwhile stay for the next drain. Buckets of hours that ended
-     * before {@code now}'s previous hour are forgotten once drained (no request can still add to them).
+     * Takes everything counted so far; counts arriving meanwhile stay for the next drain. Hours that ended before
+     * {@code now}'s previous hour are forgotten once drained (no request can still add to them).
      */
     public Map<UsageBucket, UsageCounts> drain(Instant now) {
-        Instant keepFrom = now.truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
+        long keepFromMs = now.toEpochMilli() - Math.floorMod(now.toEpochMilli(), HOUR_MS) - HOUR_MS;
         Map<UsageBucket, UsageCounts> out = new HashMap<>();
-        counters.forEach((bucket, c) -> {
-            UsageCounts counts = new UsageCounts(c.requests.sumThenReset(), c.errors.sumThenReset(),
-                    c.input.sumThenReset(), c.output.sumThenReset(), c.cacheRead.sumThenReset(), c.cacheWrite.sumThenReset());
-            if (!counts.isZero()) {
-                out.put(bucket, counts);
-            }
-            if (bucket.hour().isBefore(keepFrom)) {
-                counters.remove(bucket, c);
+        hours.forEach((startMs, hour) -> {
+            hour.byDimension.forEach((dimension, counters) -> counters.forEach((name, c) -> {
+                UsageCounts counts = c.drain();
+                if (!counts.isZero()) {
+                    out.put(new UsageBucket(hour.start, dimension, name), counts);
+                }
+            }));
+            if (startMs < keepFromMs && hours.remove(startMs, hour) && current == hour) {
+                current = null;
             }
         });
-        modelsPerHour.keySet().removeIf(hour -> hour.isBefore(keepFrom));
         return out;
     }
 
     /** Puts a drained batch back (its write failed) so it goes with the next one. */
     public void restore(Map<UsageBucket, UsageCounts> batch) {
-        batch.forEach((bucket, d) -> {
-            Counter c = counters.computeIfAbsent(bucket, b -> new Counter());
-            c.requests.add(d.requests());
-            c.errors.add(d.errors());
-            c.input.add(d.inputTokens());
-            c.output.add(d.outputTokens());
-            c.cacheRead.add(d.cacheReadTokens());
-            c.cacheWrite.add(d.cacheWriteTokens());
-        });
+        batch.forEach((bucket, d) -> hour(bucket.hour().toEpochMilli()).counter(bucket.dimension(), bucket.name())
+                .add(d.requests(), d.errors(), d.inputTokens(), d.outputTokens(), d.cacheReadTokens(),
+                        d.cacheWriteTokens()));
     }
 }
