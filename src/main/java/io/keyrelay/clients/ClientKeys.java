@@ -27,6 +27,7 @@ public final class ClientKeys implements AutoCloseable {
     private final Clock clock;
     private final ClientKeySecrets secrets = new ClientKeySecrets();
     private final UsageLedger usage = new UsageLedger();
+    private final RecentDigests recentDigests = new RecentDigests();
     private final TokenBudgets budgets = new TokenBudgets();
     private final ExecutorService claims = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "keyrelay-client-limits");
@@ -68,9 +69,16 @@ public final class ClientKeys implements AutoCloseable {
         if (presented == null || presented.isBlank()) {
             return new Authentication.Rejected("Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'");
         }
-        ClientKey key = byDigest.get(ClientKeySecrets.Digest.of(ClientKeySecrets.sha256(presented.trim())));
+        String secret = presented.trim();
+        ClientKeySecrets.Digest remembered = recentDigests.remembered(secret);
+        ClientKeySecrets.Digest digest = remembered != null ? remembered
+                : ClientKeySecrets.Digest.of(ClientKeySecrets.sha256(secret));
+        ClientKey key = byDigest.get(digest);
         if (key == null) {
             return new Authentication.Rejected("Invalid API key");
+        }
+        if (remembered == null) {
+            recentDigests.remember(secret, digest);
         }
         if (!key.enabled()) {
             return new Authentication.Rejected("This API key is disabled");
@@ -182,6 +190,10 @@ public final class ClientKeys implements AutoCloseable {
         store.insert(key);
         reload();
         return new IssuedClientKey(key, secret);
+    }
+
+    RecentDigests recentDigests() {
+        return recentDigests;
     }
 
     public List<ClientKey> list() {
