@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # KeyRelay's benchmark: direct vs nginx vs KeyRelay on loopback, one table per run.
 #   bench/run.sh                 every scenario but the soak
-#   bench/run.sh rps1 sse2000    chosen scenarios (rps1 rps64 sse200 sse2000 soak rps64-faults sse200-faults sse2000-faults)
+#   bench/run.sh rps1 sse2000    chosen scenarios (rps1 rps64 sse200 sse2000 burst200 soak rps64-faults sse200-faults sse2000-faults)
 #   bench/run.sh all             everything, the soak included (BENCH_SOAK_MINUTES, default 10)
 # Settings are BENCH_* environment variables, described in docs/performance.md.
 set -euo pipefail

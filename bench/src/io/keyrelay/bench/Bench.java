@@ -25,11 +25,14 @@ import java.util.stream.Collectors;
  * and every load run is bounded in time.
  */
 public final class Bench {
-    static final List<String> ORDER = List.of("rps1", "rps64", "sse200", "sse2000", "soak",
+    static final List<String> ORDER = List.of("rps1", "rps64", "sse200", "sse2000", "burst200", "soak",
             "rps64-faults", "sse200-faults", "sse2000-faults");
-    static final List<String> DEFAULT = List.of("rps1", "rps64", "sse200", "sse2000",
+    static final List<String> DEFAULT = List.of("rps1", "rps64", "sse200", "sse2000", "burst200",
             "rps64-faults", "sse200-faults", "sse2000-faults");
     static final int MAX_STREAMS = 5_000;
+    /** burst200: that many new streams at once, each on a connection of its own (SPEC §8), this many times a round. */
+    static final int BURST_STREAMS = 200;
+    static final int BURSTS = 5;
 
     private final Settings settings;
     private final Processes processes;
@@ -125,6 +128,7 @@ public final class Bench {
                 case "rps64" -> rps(s, 64, false);
                 case "sse200" -> sse(s, 200, false);
                 case "sse2000" -> sse(s, 2000, false);
+                case "burst200" -> sse(s, BURST_STREAMS, false);
                 case "soak" -> soak.run(relayRps64);
                 case "rps64-faults" -> rps(s, 64, true);
                 case "sse200-faults" -> sse(s, 200, true);
@@ -209,7 +213,8 @@ public final class Bench {
     /**
      * SSE streams: BENCH_SSE_ROUNDS rounds of every target in turn, each target's row the round with its median
      * first-chunk p99. A single run's p99 moves by a factor of two from run to run on this VM, for the reference proxy
-     * as much as for KeyRelay; streams cut short, chunks lost and errors count over all rounds.
+     * as much as for KeyRelay; streams cut short, chunks lost and errors count over all rounds. A burst scenario's
+     * round is {@link #BURSTS} bursts of {@code concurrency} streams started at once on new connections.
      */
     private void sse(String scenario, int concurrency, boolean faults) throws Exception {
         Map<String, List<Row>> byTarget = new LinkedHashMap<>();
@@ -241,9 +246,11 @@ public final class Bench {
         upstream.setFaults(faults);
         sampler.awaitQuiet();
         Sampler.Sample before = sampler.sample(target);
-        List<String> extra = List.of("mode=sse", "concurrency=" + concurrency, "ramp=" + (concurrency >= 1000 ? 3 : 1),
-                "duration=" + settings.sseSeconds, "chunks=" + settings.chunks);
-        JsonObject r = loadClient.run(targets.endpoint(target), extra, settings.sseSeconds + 60);
+        List<String> extra = scenario.startsWith("burst")
+                ? List.of("mode=burst", "streams=" + concurrency, "bursts=" + BURSTS, "chunks=" + settings.chunks)
+                : List.of("mode=sse", "concurrency=" + concurrency, "ramp=" + (concurrency >= 1000 ? 3 : 1),
+                        "duration=" + settings.sseSeconds, "chunks=" + settings.chunks);
+        JsonObject r = loadClient.run(targets.endpoint(target), extra, settings.sseSeconds + BURSTS * 60 + 60);
         Sampler.Sample after = sampler.sample(target);
         upstream.setFaults(false);
         String note = String.format(Locale.ROOT, "chunk delay p50/p99 %.2f/%.2f ms, worst gap %.1f ms, %d/%d streams "

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   once), alternating the Anthropic and OpenAI routes, for {@code duration} seconds after a {@code ramp}. Reports
  *   first-chunk latency, per-chunk delay (arrival minus the upstream's send time stamped in the chunk), the worst
  *   gap between two chunks of a stream, streams completed and chunks lost.</li>
+ *   <li>{@code mode=burst}: {@code bursts} times, {@code streams} SSE streams started at once, each on a new
+ *   connection (no keep-alive), and a {@code pause} after all have ended; reports what {@code sse} does.</li>
  *   <li>{@code mode=rate}: small non-streaming requests at {@code rate} per second (open loop) plus {@code streams}
  *   background SSE streams; prints one line per {@code report} seconds (used by the soak).</li>
  * </ul>
@@ -86,7 +88,11 @@ public final class LoadClient {
             args.put(a.substring(0, eq), a.substring(eq + 1));
         }
         LoadClient lc = new LoadClient(args);
-        JsonObject result = "rate".equals(args.get("mode")) ? lc.runRate() : lc.runSse();
+        JsonObject result = switch (args.getOrDefault("mode", "sse")) {
+            case "rate" -> lc.runRate();
+            case "burst" -> lc.runBursts();
+            default -> lc.runSse();
+        };
         System.out.println("RESULT " + result.encode());
         System.out.flush();
         lc.vertx.close().await(5, TimeUnit.SECONDS);
@@ -116,9 +122,12 @@ public final class LoadClient {
             });
         });
         done.await(rampMs + durationMs + 30_000, TimeUnit.MILLISECONDS);
-        double seconds = durationMs / 1000.0;
+        return streamResult(durationMs / 1000.0, t0).put("concurrency", concurrency);
+    }
+
+    /** What both stream modes report, for streams counted over {@code seconds}. */
+    private JsonObject streamResult(double seconds, long t0) {
         return new JsonObject()
-                .put("concurrency", concurrency)
                 .put("seconds", seconds)
                 .put("streamsPerSecond", completed / seconds)
                 .put("started", started)
@@ -137,6 +146,42 @@ public final class LoadClient {
                 .put("wallSeconds", (System.nanoTime() - t0) / 1e9);
     }
 
+    // ---------- bursts of new streams, each on a connection of its own ----------
+
+    private JsonObject runBursts() throws InterruptedException {
+        int streams = Integer.parseInt(args.getOrDefault("streams", "200"));
+        int bursts = Integer.parseInt(args.getOrDefault("bursts", "5"));
+        long pauseMs = (long) (Double.parseDouble(args.getOrDefault("pause", "1")) * 1000);
+        CountDownLatch warm = new CountDownLatch(1);
+        vertx.runOnContext(v -> burst(streams, 1, pauseMs, warm)); // this JVM's first burst runs cold code: not counted
+        warm.await(120, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(1);
+        measuring = true;
+        vertx.runOnContext(v -> burst(streams, bursts, pauseMs, done));
+        done.await(bursts * 120L, TimeUnit.SECONDS);
+        return streamResult((System.nanoTime() - t0) / 1e9, t0).put("streams", streams).put("bursts", bursts);
+    }
+
+    /** {@code streams} streams started at once on fresh connections; when all have ended, a pause, then the next. */
+    private void burst(int streams, int left, long pauseMs, CountDownLatch done) {
+        if (left == 0) {
+            done.countDown();
+            return;
+        }
+        HttpClient fresh = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
+                .setConnectTimeout(10_000), new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
+        int[] open = {streams};
+        for (int i = 0; i < streams; i++) {
+            oneStream(fresh, i % 2 == 0, () -> {
+                if (--open[0] == 0) {
+                    fresh.close();
+                    vertx.setTimer(pauseMs, t -> burst(streams, left - 1, pauseMs, done));
+                }
+            });
+        }
+    }
+
     private void waitForInflight(CountDownLatch done, long deadline) {
         if (inflight == 0 || System.nanoTime() > deadline) {
             done.countDown();
@@ -150,11 +195,11 @@ public final class LoadClient {
             return;
         }
         boolean anthropic = (slot + started) % 2 == 0;
-        oneStream(anthropic, () -> streamLoop(slot));
+        oneStream(client, anthropic, () -> streamLoop(slot));
     }
 
-    /** One SSE stream; {@code next} runs when it is over, whatever happened. */
-    private void oneStream(boolean anthropic, Runnable next) {
+    /** One SSE stream through {@code via}; {@code next} runs when it is over, whatever happened. */
+    private void oneStream(HttpClient via, boolean anthropic, Runnable next) {
         boolean counted = measuring;
         long start = System.nanoTime();
         inflight++;
@@ -162,7 +207,7 @@ public final class LoadClient {
             started++;
         }
         RequestOptions opts = request(anthropic ? args.get("messages") : args.get("completions"));
-        client.request(opts)
+        via.request(opts)
                 .compose(req -> req.send(anthropic ? streamA : streamO))
                 .onComplete(ar -> {
                     if (ar.failed()) {
