@@ -114,6 +114,30 @@ class RequestLogWriterTest {
     }
 
     @Test
+    void theCapHoldsEveryMinuteWhileTheRetentionIsPrunedEveryHour() {
+        InsightWriter w = writer(new RequestLog(10), 1_000, 3);
+        clock.advance(Duration.ofHours(2));
+        w.tick(); // the first round prunes and caps
+        storage.requestLog().insert(List.of(request(clock.instant().minus(Duration.ofDays(8)), "old")), "i1");
+
+        clock.advance(Duration.ofMinutes(1));
+        w.tick();
+        assertEquals(List.of("old"), models()); // under the cap; its retention waits for the hour
+        clock.advance(Duration.ofMinutes(59));
+        w.tick();
+        assertEquals(List.of(), models()); // an hour after the last retention prune
+
+        List<RequestRecord> recent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            recent.add(request(clock.instant().minusSeconds(10 - i), "r" + i));
+        }
+        storage.requestLog().insert(recent, "i1");
+        clock.advance(Duration.ofMinutes(1));
+        w.tick();
+        assertEquals(List.of("r4", "r3", "r2"), models()); // over the cap: held to the newest three a minute later
+    }
+
+    @Test
     void theLogSwitchedOffTakesNothing() {
         assertFalse(RequestLog.OFF.offer(request(T0, "m")));
         assertEquals(0, RequestLog.OFF.dropped());
