@@ -124,8 +124,8 @@ public record Config(
     /** The request log's cap on the embedded database, which reads it by scanning (it has no secondary indexes). */
     public static final int EMBEDDED_REQUEST_LOG_MAX_ENTRIES = 20_000;
     /**
-     * The request log's write rate on the embedded database, which costs the instance's own cores about 0.1 ms of CPU
-     * an entry (docs/performance.md).
+     * The request log's write rate on the embedded database, which costs the instance's own cores 0.1-0.4 ms of CPU
+     * an entry, the minute's cap included (docs/performance.md).
      */
     public static final int EMBEDDED_REQUEST_LOG_PER_SECOND = 50;
 
