@@ -62,14 +62,14 @@ final class EndpointProbe implements UpstreamListener {
 
     @Override
     public void onChunk(UpstreamCall call, Chunk chunk) {
-        keep(chunk);
+        chunk.appendUpTo(body, MAX_BODY);
         restartTimer();
     }
 
     @Override
     public void onEnd(UpstreamCall call, Chunk last) {
         if (last != null) {
-            keep(last);
+            last.appendUpTo(body, MAX_BODY);
         }
         finish(null);
     }
@@ -77,16 +77,6 @@ final class EndpointProbe implements UpstreamListener {
     @Override
     public void onFailure(UpstreamCall call, Throwable cause) {
         finish(cause);
-    }
-
-    private void keep(Chunk chunk) {
-        int room = MAX_BODY - body.length();
-        if (room > 0) {
-            byte[] bytes = new byte[Math.min(room, chunk.length())];
-            chunk.copyTo(0, bytes, 0, bytes.length);
-            body.appendBytes(bytes);
-        }
-        chunk.release();
     }
 
     private void restartTimer() {

@@ -53,13 +53,7 @@ final class Refusal {
         if (watch != null) {
             watch.restart();
         }
-        int room = MAX_BODY - body.length();
-        if (room > 0) {
-            byte[] bytes = new byte[Math.min(room, content.length())];
-            content.copyTo(0, bytes, 0, bytes.length);
-            body.appendBytes(bytes);
-        }
-        content.release();
+        content.appendUpTo(body, MAX_BODY);
     }
 
     /** What arrived of the body, as text; stops the watch. */

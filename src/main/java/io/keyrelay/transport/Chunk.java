@@ -34,6 +34,20 @@ public final class Chunk {
         bytes.getBytes(bytes.readerIndex() + index, dst, dstIndex, length);
     }
 
+    /**
+     * Appends the chunk's bytes to {@code into} while it holds fewer than {@code maxLength} (what does not fit is left
+     * out), then releases the chunk: for keeping the start of a body that may be long.
+     */
+    public void appendUpTo(Buffer into, int maxLength) {
+        int room = maxLength - into.length();
+        if (room > 0) {
+            byte[] kept = new byte[Math.min(room, length())];
+            copyTo(0, kept, 0, kept.length);
+            into.appendBytes(kept);
+        }
+        release();
+    }
+
     /** The bytes as text. */
     public String toString(java.nio.charset.Charset charset) {
         return bytes.toString(charset);
