@@ -75,3 +75,23 @@ export function uid(prefix) {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * Calls apply(text), the input's trimmed text, once typing in it pauses for delayMs, or at once when its form is
+ * submitted (Enter): for filters that ask the server as the operator types.
+ */
+export function onTypingPaused(form, input, delayMs, apply) {
+  let typing = null;
+  const now = () => {
+    clearTimeout(typing);
+    apply(input.value.trim());
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(now, delayMs);
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    now();
+  });
+}

@@ -1,6 +1,6 @@
 // The key state changes (SPEC §3), newest first, a page at a time, for every key or one.
 import { api } from '../api.js';
-import { h, uid } from '../dom.js';
+import { h, uid, onTypingPaused } from '../dom.js';
 import { t, formatDate, formatNumber } from '../i18n.js';
 import { statusBadge, pageHeader, button, dataTable, emptyState, cardRow } from '../ui/widgets.js';
 import { createPage } from './page.js';
@@ -63,22 +63,11 @@ function keyFilter(onChange) {
   });
   const element = h('form', { class: ['list-toolbar', 'event-filter'], role: 'search', novalidate: true }, label, input);
   let applied = '';
-  let typing = null;
-  const apply = () => {
-    clearTimeout(typing);
-    const next = input.value.trim();
+  onTypingPaused(element, input, FILTER_DELAY_MS, (next) => {
     if (next !== applied) {
       applied = next;
       onChange(next);
     }
-  };
-  input.addEventListener('input', () => {
-    clearTimeout(typing);
-    typing = setTimeout(apply, FILTER_DELAY_MS);
-  });
-  element.addEventListener('submit', (event) => {
-    event.preventDefault();
-    apply();
   });
   return () => {
     label.textContent = t('eventKeyFilterLabel');

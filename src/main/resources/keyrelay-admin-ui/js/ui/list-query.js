@@ -1,7 +1,7 @@
 // Search, status filter and paging of a key list, done by the server (?search=&status=&limit=&offset=), so a pool of
 // thousands of keys puts one page of rows in the page. The controls are built once and kept across renders: the
 // auto-refresh re-renders the list around them without touching what is being typed.
-import { h, uid } from '../dom.js';
+import { h, uid, onTypingPaused } from '../dom.js';
 import { t, formatNumber, currentLanguage } from '../i18n.js';
 import { button } from './widgets.js';
 
@@ -27,19 +27,7 @@ export function createListQuery({ statuses, onChange }) {
   const element = h('form', { class: 'list-toolbar', role: 'search', novalidate: true }, searchLabel, search, statusLabel, status);
 
   let translatedFor = null;
-  let typing = null;
-  const applySearch = () => {
-    clearTimeout(typing);
-    change({ search: search.value.trim() });
-  };
-  search.addEventListener('input', () => {
-    clearTimeout(typing);
-    typing = setTimeout(applySearch, SEARCH_DELAY_MS);
-  });
-  element.addEventListener('submit', (event) => {
-    event.preventDefault();
-    applySearch();
-  });
+  onTypingPaused(element, search, SEARCH_DELAY_MS, (text) => change({ search: text }));
   status.addEventListener('change', () => change({ status: status.value }));
 
   function change(next) {
